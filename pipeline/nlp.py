@@ -1,0 +1,91 @@
+"""The spaCy pipeline: `Chinese` with the jieba segmenter, a user dictionary
+and a SpanRuler, all read from `rules/`.
+
+Built once per process (it costs about a second) and only ever run on short
+candidate windows found by regex: tokenizing whole documents is the slow path.
+
+- `rules/lexicon/*.txt`: jieba user dictionary, one entry per line
+  (`word [freq] [tag]`), so that jieba keeps agency names, measure words and
+  comparators whole (`省发展改革委`, `万人次`, `不少于`).
+- `rules/spans/*.jsonl`: SpanRuler patterns, spaCy's format
+  (`{"label": ..., "pattern": ..., "id": ...}`), one per line; the spans land
+  in `doc.spans["rules"]`.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+from spacy.language import Language
+from spacy.lang.zh import Chinese
+from spacy.tokens import Doc
+
+from .errors import RuleError
+from .rules import RULES_DIR, read_jsonl
+
+SPANS_KEY = "rules"
+_PATTERN_KEYS = frozenset({"label", "pattern", "id"})
+
+jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary build to stderr at INFO
+
+
+def read_lexicon(path: Path) -> list[tuple[str, int | None, str | None]]:
+    """Parse a jieba user dictionary, naming the line of a malformed entry."""
+    entries = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split()
+        if len(parts) > 3:
+            raise RuleError(path, number, f"expected 'word [freq] [tag]', got {line!r}")
+        word, freq, tag = parts[0], None, None
+        if len(parts) >= 2:
+            if not parts[1].isdigit():
+                raise RuleError(path, number, f"frequency must be a whole number, got {parts[1]!r}")
+            freq = int(parts[1])
+        if len(parts) == 3:
+            tag = parts[2]
+        entries.append((word, freq, tag))
+    return entries
+
+
+def read_span_patterns(path: Path) -> list[dict]:
+    """Read SpanRuler patterns, checking keys and pattern shape per line."""
+    patterns = []
+    for number, obj in read_jsonl(path):
+        unknown = set(obj) - _PATTERN_KEYS
+        if unknown:
+            raise RuleError(path, number, f"unknown key(s) {sorted(unknown)} (allowed: {sorted(_PATTERN_KEYS)})")
+        if not isinstance(obj.get("label"), str) or not obj["label"]:
+            raise RuleError(path, number, "'label' must be a non-empty string")
+        pattern = obj.get("pattern")
+        if not isinstance(pattern, (str, list)) or not pattern:
+            raise RuleError(path, number, "'pattern' must be a phrase string or a list of token patterns")
+        patterns.append((number, obj))
+    return patterns
+
+
+@lru_cache(maxsize=4)
+def get_nlp(rules_dir: Path = RULES_DIR) -> Language:
+    """The shared pipeline for `rules_dir`, built on first use."""
+    for lexicon in sorted((rules_dir / "lexicon").glob("*.txt")):
+        for word, freq, tag in read_lexicon(lexicon):
+            jieba.add_word(word, freq, tag)
+    nlp = Chinese.from_config({"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    ruler = nlp.add_pipe("span_ruler", config={"spans_key": SPANS_KEY, "validate": True, "overwrite": False})
+    for spans_file in sorted((rules_dir / "spans").glob("*.jsonl")):
+        for number, pattern in read_span_patterns(spans_file):
+            try:
+                ruler.add_patterns([pattern])
+            except Exception as exc:  # spaCy raises ValueError/MatchPatternError with its own text
+                raise RuleError(spans_file, number, f"invalid span pattern: {exc}") from exc
+    return nlp
+
+
+def tokenize(text: str, rules_dir: Path = RULES_DIR) -> Doc:
+    """Run the shared pipeline on a short window of text."""
+    return get_nlp(rules_dir)(text)
