@@ -1,0 +1,80 @@
+"""Normalization: the one text every offset indexes.
+
+Rules, applied once per document, in this order:
+
+1. Line breaks become ``\\n``; zero-width characters and the BOM are dropped;
+   no-break spaces become spaces. Full-width characters are kept as written
+   (no NFKC): analysts search for the surface strings (`（2025—2030年）`).
+2. YAML front matter (``---`` … ``---`` at the top) is removed from the body and
+   returned as metadata (title, date, link).
+3. Markup is stripped: ``{% … %}`` template tags (``{% asset_img 1.png %}``),
+   HTML comments (``<!--more-->``), HTML tags (``<div align='center'>``),
+   ``[bookmark: …]`` anchors, bold/italic markers ``**``/``__``, heading
+   markers (``###``) and blockquote markers at line start, horizontal rules
+   (``***``, ``---``); markdown autolinks ``<https://…>`` keep their URL.
+4. Trailing whitespace is removed from every line; runs of blank lines become
+   one blank line; leading and trailing blank lines go.
+"""
+
+from __future__ import annotations
+
+import regex
+import yaml
+
+_LINE_BREAKS = regex.compile(r"\r\n?|\u2028|\u2029")
+_INVISIBLE = regex.compile(r"[\u200b\u200c\u200d\u2060\ufeff]")
+_FRONT_MATTER = regex.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", regex.S)
+_AUTOLINK = regex.compile(r"<(https?://[^<>\s]+)>")
+_MARKUP = regex.compile(
+    r"\{%.*?%\}"                 # template tags
+    r"|<!--.*?-->"               # HTML comments
+    r"|</?[A-Za-z][^<>]*>"       # HTML tags
+    r"|\[bookmark:[^\]]*\]"      # Word bookmark anchors left by converters
+    r"|\*\*|__",                 # bold markers
+    regex.S,
+)
+_LINE_MARKUP = regex.compile(r"^[ \t]*(?:#{1,6}[ \t]*|>[ \t]?)+", regex.M)
+_RULE_LINE = regex.compile(r"^[ \t]*(?:\*{3,}|-{3,}|_{3,})[ \t]*$", regex.M)
+_TRAILING_SPACE = regex.compile(r"[ \t\u3000]+$", regex.M)
+_BLANK_RUNS = regex.compile(r"\n{3,}")
+
+METADATA_KEYS = ("title", "date", "link")
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Separate YAML front matter from the body; keep title, date and link."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        data = None  # not front matter after all: leave the text untouched
+    if not isinstance(data, dict):
+        return {}, text
+    metadata = {}
+    for key in METADATA_KEYS:
+        value = data.get(key) or (data.get("url") if key == "link" else None)
+        if value not in (None, ""):
+            metadata[key] = str(value).strip()
+    return metadata, text[match.end():]
+
+
+def clean_text(text: str) -> str:
+    """Apply rules 1, 3 and 4 to text that has no front matter."""
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _INVISIBLE.sub("", text).replace("\u00a0", " ")
+    text = _AUTOLINK.sub(r"\1", text)
+    text = _RULE_LINE.sub("", text)  # before the bold markers, which would eat `***`
+    text = _MARKUP.sub("", text)
+    text = _LINE_MARKUP.sub("", text)
+    text = _TRAILING_SPACE.sub("", text)
+    text = _BLANK_RUNS.sub("\n\n", text)
+    return text.strip("\n")
+
+
+def normalize(raw: str) -> tuple[dict[str, str], str]:
+    """Metadata and normalized body of a decoded text or markdown file."""
+    raw = _LINE_BREAKS.sub("\n", _INVISIBLE.sub("", raw))
+    metadata, body = split_front_matter(raw)
+    return metadata, clean_text(body)
