@@ -22,7 +22,7 @@ def _run(args: argparse.Namespace) -> int:
     from flows.extract_flow import extract_policies  # Prefect reads its settings at import
 
     summary = extract_policies(raw_dir=str(args.raw), out_dir=str(args.out), rules_dir=str(args.rules),
-                               batch_size=args.batch_size)
+                               batch_size=args.batch_size, full=args.full)
     print(summary.describe())
     return 0
 
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=Path("outputs"), help="output directory (default: outputs)")
     run.add_argument("--rules", type=Path, default=RULES_DIR, help="rules directory (default: the project's rules/)")
     run.add_argument("--batch-size", type=int, default=50, help="documents per Prefect task (default: 50)")
+    run.add_argument("--full", action="store_true", help="re-extract every document, changed or not")
     run.set_defaults(handler=_run)
 
     evaluate = commands.add_parser("eval", help="score output tables against gold annotations",

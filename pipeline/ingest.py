@@ -1,7 +1,8 @@
 """Reading input files: bytes → decoded, normalized `SourceDocument`.
 
 Formats are chosen by file suffix: `.txt`/`.md` (with optional YAML front
-matter) and `.html`/`.htm` (body text through a real HTML parser).
+matter), `.html`/`.htm` (body text through a real HTML parser), `.docx`
+(paragraphs with list numbering written out) and `.pdf` (the text layer).
 """
 
 from __future__ import annotations
@@ -9,22 +10,17 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from bs4 import BeautifulSoup
 from charset_normalizer import from_bytes
 
 from .errors import InputError
 from .model import SourceDocument
-from .normalize import clean_text, normalize
+from .formats import docx_to_text, html_to_text, pdf_to_text
+from .normalize import normalize
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
-
-# Page chrome that is never part of the policy text.
-_HTML_CHROME = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "template")
-_HTML_BLOCKS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table", "pre")
-_HTML_DATE_META = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "date", "dc.date")
-
+BINARY_READERS = {".docx": docx_to_text, ".pdf": pdf_to_text}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | frozenset(BINARY_READERS)
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -57,28 +53,13 @@ def decode(data: bytes, path: Path) -> tuple[str, str]:
         raise InputError(path, "decode", f"bytes are not valid {encoding}: {exc.reason} at byte {exc.start}") from exc
 
 
-def html_to_text(html: str) -> tuple[dict[str, str], str]:
-    """Body text of an HTML page (one line per block element) and its metadata."""
-    soup = BeautifulSoup(html, "html.parser")
-    metadata: dict[str, str] = {}
-    if soup.title and soup.title.string:
-        metadata["title"] = soup.title.string.strip()
-    for meta in soup.find_all("meta"):
-        name = (meta.get("name") or meta.get("property") or "").lower()
-        if name in _HTML_DATE_META and meta.get("content") and "date" not in metadata:
-            metadata["date"] = meta["content"].strip()
-        if name == "og:url" and meta.get("content"):
-            metadata.setdefault("link", meta["content"].strip())
-    canonical = soup.find("link", rel="canonical")
-    if canonical and canonical.get("href"):
-        metadata.setdefault("link", canonical["href"].strip())
-    for tag in soup.find_all(_HTML_CHROME):
-        tag.decompose()
-    body = soup.body or soup
-    for tag in body.find_all(_HTML_BLOCKS):
-        tag.insert_before("\n")
-        tag.insert_after("\n")
-    return metadata, clean_text(body.get_text())
+def _read_container(reader, data: bytes, path: Path) -> tuple[dict[str, str], str]:
+    if not data.strip():
+        raise InputError(path, "empty", "file is empty")
+    try:
+        return reader(data)
+    except Exception as exc:  # noqa: BLE001 - parsers raise many types on corrupt files
+        raise InputError(path, "corrupt", f"cannot parse {path.suffix} file: {type(exc).__name__}: {exc}") from exc
 
 
 def read_document(path: Path, raw_dir: Path | None = None) -> SourceDocument:
@@ -92,8 +73,12 @@ def read_document(path: Path, raw_dir: Path | None = None) -> SourceDocument:
         raise InputError(path, "missing", "file disappeared before it could be read") from exc
     except OSError as exc:
         raise InputError(path, "unreadable", f"cannot read file: {exc.strerror}") from exc
-    text, encoding = decode(data, path)
-    metadata, body = html_to_text(text) if suffix in HTML_SUFFIXES else normalize(text)
+    if suffix in BINARY_READERS:
+        encoding = "binary"
+        metadata, body = _read_container(BINARY_READERS[suffix], data, path)
+    else:
+        text, encoding = decode(data, path)
+        metadata, body = html_to_text(text) if suffix in HTML_SUFFIXES else normalize(text)
     if not body.strip():
         raise InputError(path, "no_text", "no text left after removing markup")
     source_file = path.relative_to(raw_dir).as_posix() if raw_dir else path.name

@@ -1,4 +1,4 @@
-"""Pieces of a run the flow strings together: batching, run ids, publishing, the summary."""
+"""Pieces of a run the flow strings together: planning, batching, publishing, the summary."""
 
 from __future__ import annotations
 
@@ -7,29 +7,56 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import PIPELINE_VERSION
 from .extract import Rows
-from .publish import publish
-from .tables import to_arrow
+from .incremental import Plan, carry_forward, plan_run
+from .ingest import list_inputs
+from .publish import current_snapshot, publish
+from .schemas import DOCUMENT_TABLES, TABLES
+from .tables import combine, to_arrow
 
 
 @dataclass
 class RunSummary:
     run_id: str
     out_dir: str
+    plan: str
     rows: dict[str, int] = field(default_factory=dict)
     errors: list[dict] = field(default_factory=list)
 
     def describe(self) -> str:
         counts = ", ".join(f"{name} {count}" for name, count in self.rows.items())
-        text = f"run {self.run_id}: {counts} → {self.out_dir}"
+        text = f"run {self.run_id}: {self.plan}\ntables in {self.out_dir}: {counts}"
         for error in self.errors:
             text += f"\n  failed: {error['source_file']} [{error['error_code']}] {error['message']}"
         return text
 
 
-def new_run_id() -> str:
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    return f"{now}-{uuid.uuid4().hex[:6]}"
+@dataclass
+class RunContext:
+    """What a run knows before extracting: its id, the versions, the plan and the snapshot it builds on."""
+
+    run_id: str
+    started_at: dt.datetime
+    versions: dict[str, str]
+    snapshot: Path | None
+    plan: Plan
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def start_run(raw_dir: Path, out_dir: Path, rules_version: str, full: bool = False) -> RunContext:
+    started_at = now()
+    run_id = f"{started_at.strftime('%Y%m%dT%H%M%S')}Z-{uuid.uuid4().hex[:6]}"
+    versions = {"pipeline_version": PIPELINE_VERSION, "rules_version": rules_version}
+    snapshot = current_snapshot(out_dir)
+    plan = plan_run(list_inputs(raw_dir), raw_dir, snapshot, versions, full=full)
+    return RunContext(run_id, started_at, versions, snapshot, plan)
 
 
 def batches(items: list[str], size: int) -> list[list[str]]:
@@ -39,9 +66,32 @@ def batches(items: list[str], size: int) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def publish_rows(rows: Rows, out_dir: Path, run_id: str) -> RunSummary:
-    tables = {name: to_arrow(name, table_rows) for name, table_rows in rows.tables.items()}
-    tables["errors"] = to_arrow("errors", rows.errors)
-    publish(tables, out_dir, run_id)
-    return RunSummary(run_id=run_id, out_dir=str(out_dir),
-                      rows={name: table.num_rows for name, table in tables.items()}, errors=rows.errors)
+def _error_rows(rows: Rows, context: RunContext) -> list[dict]:
+    sha_by_file = {item.source_file: item.sha256 for item in context.plan.to_extract}
+    errors = [{**e, "source_sha256": sha_by_file.get(e["source_file"]), **context.versions} for e in rows.errors]
+    for item, original in context.plan.duplicates:
+        errors.append({"source_file": item.source_file, "stage": "ingest", "error_code": "duplicate",
+                       "message": f"same content as {original}; extracted once, under that name",
+                       "source_sha256": item.sha256, **context.versions})
+    return errors
+
+
+def publish_rows(rows: Rows, out_dir: Path, context: RunContext, flow_run_id: str | None = None) -> RunSummary:
+    """Merge new rows with the carried-forward ones and publish every table at once."""
+    errors = _error_rows(rows, context)
+    carried = carry_forward(context.snapshot, context.plan, {name: TABLES[name] for name in DOCUMENT_TABLES})
+    new = {name: to_arrow(name, rows.tables[name]) for name in DOCUMENT_TABLES if name != "errors"}
+    new["errors"] = to_arrow("errors", errors)
+    tables = {name: combine(name, [carried[name], new[name]]) for name in DOCUMENT_TABLES}
+
+    counts = context.plan.counts
+    run_row = {"run_id": context.run_id, "flow_run_id": flow_run_id, "started_at": context.started_at,
+               "finished_at": now(), **counts, "failed": len(rows.errors) + len(context.plan.duplicates),
+               **context.versions}
+    previous_runs = (pq.read_table(context.snapshot / "runs.parquet")
+                     if context.snapshot and (context.snapshot / "runs.parquet").exists() else TABLES["runs"].empty_table())
+    tables["runs"] = combine("runs", [previous_runs, pa.Table.from_pylist([run_row], schema=TABLES["runs"])])
+
+    publish(tables, out_dir, context.run_id)
+    return RunSummary(run_id=context.run_id, out_dir=str(out_dir), plan=context.plan.describe(),
+                      rows={name: table.num_rows for name, table in tables.items()}, errors=errors)

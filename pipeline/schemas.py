@@ -115,6 +115,22 @@ ERRORS = pa.schema([
     _f("stage", pa.string(), "where it failed: ingest or extract", nullable=False),
     _f("error_code", pa.string(), "stable code, e.g. empty, binary, decode, unsupported_format", nullable=False),
     _f("message", pa.string(), "what is wrong, for people", nullable=False),
+    _f("source_sha256", pa.string(), "SHA-256 of the input's bytes, when they could be read"),
+    *_VERSIONS,
+])
+
+_COUNT = pa.int32()
+RUNS = pa.schema([
+    _f("run_id", pa.string(), "id of the run; also the snapshot directory name", nullable=False),
+    _f("flow_run_id", pa.string(), "Prefect flow run id (null when run outside Prefect)"),
+    _f("started_at", pa.timestamp("us", tz="UTC"), "when the run started", nullable=False),
+    _f("finished_at", pa.timestamp("us", tz="UTC"), "when its tables were ready to publish", nullable=False),
+    _f("new", _COUNT, "input files not seen before", nullable=False),
+    _f("changed", _COUNT, "input files whose bytes, rules or pipeline version changed", nullable=False),
+    _f("unchanged", _COUNT, "input files carried forward without extraction", nullable=False),
+    _f("removed", _COUNT, "files of the previous run no longer in the input", nullable=False),
+    _f("failed", _COUNT, "inputs that failed in this run", nullable=False),
+    *_VERSIONS,
 ])
 
 TABLES: dict[str, pa.Schema] = {
@@ -124,4 +140,8 @@ TABLES: dict[str, pa.Schema] = {
     "dates": DATES,
     "agencies": AGENCIES,
     "errors": ERRORS,
+    "runs": RUNS,
 }
+
+# Tables with rows per input document (everything but the run log).
+DOCUMENT_TABLES = tuple(name for name in TABLES if name != "runs")

@@ -6,18 +6,23 @@ import pyarrow as pa
 
 from .schemas import TABLES
 
-# Sort keys make re-runs on the same inputs byte-for-byte comparable.
-_ORDER = {
+# Sort keys make re-runs on the same inputs give the same rows in the same order.
+ORDER = {
     "documents": ("source_file",),
     "measures": ("doc_id", "ordinal"),
     "targets": ("doc_id", "char_start", "char_end"),
     "dates": ("doc_id", "char_start", "char_end"),
     "agencies": ("doc_id", "char_start", "annotation", "position"),
     "errors": ("source_file", "stage"),
+    "runs": ("started_at", "run_id"),
 }
 
 
 def to_arrow(name: str, rows: list[dict]) -> pa.Table:
-    schema = TABLES[name]
-    ordered = sorted(rows, key=lambda row: tuple(row[key] for key in _ORDER[name]))
-    return pa.Table.from_pylist(ordered, schema=schema)
+    return pa.Table.from_pylist(rows, schema=TABLES[name])
+
+
+def combine(name: str, parts: list[pa.Table]) -> pa.Table:
+    """Concatenate parts of one table and put rows in their canonical order."""
+    table = pa.concat_tables([part.cast(TABLES[name]) for part in parts])
+    return table.sort_by([(key, "ascending") for key in ORDER[name]])
