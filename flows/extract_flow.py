@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow, get_run_logger, runtime, task, unmapped
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from pipeline.extract import Rows, extract_files
 from pipeline.rules import RULES_DIR
@@ -40,5 +41,7 @@ def extract_policies(raw_dir: str = "raw", out_dir: str = "outputs", rules_dir: 
     for future in futures:
         rows.extend(future.result())
     summary = publish(rows, out_dir, context, str(runtime.flow_run.id))
+    create_markdown_artifact(summary.markdown(), key="run-summary", description="documents, rows per table, errors")
+    create_table_artifact(summary.documents, key="document-counts", description="rows per table for each document")
     logger.info(summary.describe())
     return summary

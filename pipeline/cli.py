@@ -20,9 +20,11 @@ def _run(args: argparse.Namespace) -> int:
     load_ruleset(args.rules)  # a malformed rules file stops here with file and line, before Prefect starts
     configure_prefect()
     from flows.extract_flow import extract_policies  # Prefect reads its settings at import
+    from flows.runners import task_runner
 
-    summary = extract_policies(raw_dir=str(args.raw), out_dir=str(args.out), rules_dir=str(args.rules),
-                               batch_size=args.batch_size, full=args.full)
+    flow = extract_policies.with_options(task_runner=task_runner(args.runner, args.workers, args.address))
+    summary = flow(raw_dir=str(args.raw), out_dir=str(args.out), rules_dir=str(args.rules),
+                   batch_size=args.batch_size, full=args.full)
     print(summary.describe())
     return 0
 
@@ -32,6 +34,21 @@ def _eval(args: argparse.Namespace) -> int:
 
     report = score(load_gold(args.gold), load_outputs(args.out))
     print(format_report(report, show_misses=not args.quiet))
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    from .query import format_table, run_query
+
+    columns, rows = run_query(args.out, args.sql)
+    print(format_table(columns, rows, max_width=args.max_width))
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .schema_doc import render_schema_doc
+
+    print(render_schema_doc(), end="")
     return 0
 
 
@@ -49,6 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--rules", type=Path, default=RULES_DIR, help="rules directory (default: the project's rules/)")
     run.add_argument("--batch-size", type=int, default=50, help="documents per Prefect task (default: 50)")
     run.add_argument("--full", action="store_true", help="re-extract every document, changed or not")
+    run.add_argument("--workers", type=int, default=1,
+                     help="processes for extraction (default: 1, in-process); jieba/spaCy need processes to use more cores")
+    run.add_argument("--runner", choices=("local", "dask"), default="local",
+                     help="local processes, or a Dask cluster (default: local)")
+    run.add_argument("--address", help="scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
+                                       "(with --runner dask; default: a LocalCluster of --workers processes)")
     run.set_defaults(handler=_run)
 
     evaluate = commands.add_parser("eval", help="score output tables against gold annotations",
@@ -58,6 +81,17 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--gold", type=Path, required=True, help="directory of gold *.json files")
     evaluate.add_argument("--quiet", action="store_true", help="scores only, without the list of misses")
     evaluate.set_defaults(handler=_eval)
+    query = commands.add_parser("query", help="run SQL (DuckDB) over the tables",
+                                description="Views named after the tables (documents, measures, targets, dates, "
+                                            "agencies, errors, runs) read the current Parquet snapshot in place.")
+    query.add_argument("sql", help='the query, e.g. "SELECT region, count(*) FROM targets JOIN documents USING (doc_id) GROUP BY 1"')
+    query.add_argument("--out", type=Path, default=Path("outputs"), help="directory holding the tables (default: outputs)")
+    query.add_argument("--max-width", type=int, default=60, help="cut cells longer than this (default: 60)")
+    query.set_defaults(handler=_query)
+
+    schema = commands.add_parser("schema", help="print the tables' schema as markdown (docs/SCHEMA.md)",
+                                 description="Render docs/SCHEMA.md from the pyarrow schemas.")
+    schema.set_defaults(handler=_schema)
     return parser
 
 

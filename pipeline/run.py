@@ -26,6 +26,15 @@ class RunSummary:
     plan: str
     rows: dict[str, int] = field(default_factory=dict)
     errors: list[dict] = field(default_factory=list)
+    documents: list[dict] = field(default_factory=list)   # per-document row counts
+
+    def markdown(self) -> str:
+        """The run summary as a markdown artifact: documents, rows per table, errors."""
+        lines = [f"# Run {self.run_id}", "", self.plan, "", "| table | rows |", "|---|---:|"]
+        lines += [f"| {name} | {count} |" for name, count in self.rows.items()]
+        lines += ["", f"## Errors ({len(self.errors)})", ""]
+        lines += [f"- `{e['source_file']}` [{e['error_code']}] {e['message']}" for e in self.errors] or ["none"]
+        return "\n".join(lines)
 
     def describe(self) -> str:
         counts = ", ".join(f"{name} {count}" for name, count in self.rows.items())
@@ -94,4 +103,17 @@ def publish_rows(rows: Rows, out_dir: Path, context: RunContext, flow_run_id: st
 
     publish(tables, out_dir, context.run_id)
     return RunSummary(run_id=context.run_id, out_dir=str(out_dir), plan=context.plan.describe(),
-                      rows={name: table.num_rows for name, table in tables.items()}, errors=errors)
+                      rows={name: table.num_rows for name, table in tables.items()}, errors=errors,
+                      documents=per_document_counts(tables))
+
+
+def per_document_counts(tables: dict[str, pa.Table]) -> list[dict]:
+    """Rows per table for each document, in source_file order."""
+    counts: dict[str, dict[str, int]] = {}
+    for name in ("measures", "targets", "dates", "agencies"):
+        for row in tables[name].group_by("doc_id").aggregate([("doc_id", "count")]).to_pylist():
+            counts.setdefault(row["doc_id"], {})[name] = row["doc_id_count"]
+    documents = tables["documents"].select(["doc_id", "source_file", "title"]).to_pylist()
+    return [{"source_file": d["source_file"], "title": d["title"],
+             **{name: counts.get(d["doc_id"], {}).get(name, 0) for name in ("measures", "targets", "dates", "agencies")}}
+            for d in documents]

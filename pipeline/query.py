@@ -1,0 +1,53 @@
+"""SQL over the published tables with DuckDB, reading the Parquet in place.
+
+Views are named after the tables. They are bound to the snapshot that is
+current when the connection opens, so a query never mixes two runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from .errors import PipelineError
+from .publish import current_snapshot
+from .schemas import TABLES
+
+
+class QueryError(PipelineError):
+    """The SQL failed, or there are no tables to query."""
+
+
+def connect(out_dir: Path) -> duckdb.DuckDBPyConnection:
+    snapshot = current_snapshot(out_dir)
+    if snapshot is None:
+        raise QueryError(f"{out_dir}: no published tables; run `python -m pipeline run` first")
+    connection = duckdb.connect()
+    for name in TABLES:
+        path = snapshot / f"{name}.parquet"
+        if path.exists():
+            connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path.as_posix()}')")
+    return connection
+
+
+def run_query(out_dir: Path, sql: str) -> tuple[list[str], list[tuple]]:
+    """Column names and rows of `sql` over the tables in `out_dir`."""
+    connection = connect(out_dir)
+    try:
+        relation = connection.execute(sql)
+    except duckdb.Error as exc:
+        raise QueryError(f"query failed: {exc}") from exc
+    columns = [d[0] for d in relation.description] if relation.description else []
+    return columns, relation.fetchall()
+
+
+def format_table(columns: list[str], rows: list[tuple], max_width: int = 60) -> str:
+    """A plain-text table (GitHub markdown), cells cut to `max_width`."""
+    def cell(value) -> str:
+        text = "" if value is None else str(value).replace("\n", " ").replace("|", "\\|")
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
