@@ -1,0 +1,445 @@
+"""Measure segmentation: the numbered structure of a plan (guide §2).
+
+One regex pass finds every label-shaped string (`一、` `（一）` `1.` `①` `一是`
+`专栏2` `第三章` …, styles from rules/numbering.yaml); each candidate is then
+kept or dropped by where it stands (line start, after a sentence end, behind a
+short heading) and whether it starts or continues a sequence. Nesting comes
+from a stack of open styles: a style already open makes a sibling, a new one a
+child, so the hierarchy follows the document rather than a fixed ranking.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+from .errors import RuleError
+from .model import Measure
+from .rules import RULES_DIR, Field, check_list, check_mapping, compile_pattern, read_yaml
+
+RULES_FILE = "numbering.yaml"
+
+KINDS = frozenset({"chapter", "article", "section", "group", "item", "sub-item", "enumeration", "column"})
+CONTEXTS = frozenset({"line_start", "sentence_end", "heading_follow"})
+
+_TOP_SPEC = {
+    "contexts": Field(dict),
+    "toc_marker": Field(str, pattern=True),
+    "toc_entry_tail": Field(str, pattern=True),
+    "titles": Field(dict),
+    "styles": Field(list),
+}
+_CONTEXT_SPEC = {
+    "prefix": Field(str, pattern=True),
+    "sentence_end": Field(str, pattern=True),
+    "heading_max": Field(int),
+    "heading_breaks": Field(str, pattern=True),
+}
+_TITLE_SPEC = {
+    "max_length": Field(int),
+    "body_stops": Field(str, pattern=True),
+    "kept_stops": Field(str, pattern=True),
+    "sentence_marks": Field(str, pattern=True),
+    "commas": Field(str, pattern=True),
+    "trailing": Field(str, pattern=True),
+    "column_stops": Field(str, pattern=True),
+}
+_STYLE_SPEC = {
+    "name": Field(str),
+    "kind": Field(str, choices=KINDS),
+    "kind_under": Field(dict, required=False),
+    "pattern": Field(str, pattern=True),
+    "path": Field(str, choices=frozenset({"num", "label"})),
+    "contexts": Field(list, items=str, choices=CONTEXTS),
+    "leaf": Field(bool, required=False),
+    "continues_anywhere": Field(bool, required=False),
+    "sibling_when_open": Field(bool, required=False),
+    "nests": Field(bool, required=False),
+    "number_when_several": Field(bool, required=False),
+}
+
+
+@dataclass(frozen=True)
+class Style:
+    """One label style (`（一）`, `1.`, …) and how its labels nest."""
+
+    name: str
+    kind: str
+    kind_under: tuple[tuple[str, str], ...]   # (parent kind, kind) overrides, e.g. (item, sub-item)
+    path_from_label: bool                      # path component is the label as written, not the numeral
+    contexts: frozenset[str]
+    leaf: bool                                 # never holds children (一是 clauses)
+    continues_anywhere: bool                   # may continue its numbering across parents (items 1..31)
+    sibling_when_open: bool                    # a new one always closes the open one (专栏)
+    nests: bool                                # restarting at 1 inside an open one nests in it (1. under 1.)
+    number_when_several: bool                  # unnumbered siblings get 1, 2, … in the path
+
+
+@dataclass(frozen=True)
+class NumberingRules:
+    styles: tuple[Style, ...]
+    candidates: regex.Pattern       # all styles as one alternation, group `s<i>` per style
+    style_groups: tuple[int, ...]   # group number of `s<i>`
+    line_start: regex.Pattern       # zero-width lookbehinds, matched at a candidate's start
+    sentence_end: regex.Pattern
+    heading_max: int
+    heading_breaks: regex.Pattern
+    toc_marker: regex.Pattern
+    toc_entry_tail: regex.Pattern
+    title_max: int
+    body_stops: regex.Pattern
+    kept_stops: regex.Pattern
+    sentence_marks: regex.Pattern
+    commas: regex.Pattern
+    trailing: regex.Pattern
+    column_stops: regex.Pattern
+
+
+def load_rules(rules_dir: Path = RULES_DIR) -> NumberingRules:
+    """Read and validate rules/numbering.yaml."""
+    path = rules_dir / RULES_FILE
+    root = read_yaml(path)
+    top = check_mapping(root, _TOP_SPEC, path, RULES_FILE)
+    ctx = check_mapping(root["contexts"], _CONTEXT_SPEC, path, "contexts")
+    titles = check_mapping(root["titles"], _TITLE_SPEC, path, "titles")
+    styles_node = root["styles"]
+    checked = check_list(styles_node, path, "styles", lambda node, line: _check_style(node, path, line))
+    line = getattr(styles_node, "line", None)
+    if not checked:
+        raise RuleError(path, line, "styles must not be empty")
+    branches = "|".join(f"(?P<s{index}>{style['pattern']})" for index, style in enumerate(checked))
+    candidates = compile_pattern(branches, path, line, "styles (combined)")
+    styles = tuple(_style(style) for style in checked)
+
+    def key_line(node, key):
+        return node.key_lines.get(key, node.line)
+
+    def lookbehind(key):
+        return compile_pattern(f"(?<={ctx[key]})", path, key_line(root["contexts"], key), f"contexts.{key}")
+
+    return NumberingRules(
+        styles=styles,
+        candidates=candidates,
+        style_groups=tuple(candidates.groupindex[f"s{i}"] for i in range(len(styles))),
+        line_start=compile_pattern(f"(?<=^{ctx['prefix']})", path, key_line(root["contexts"], "prefix"),
+                                   "contexts.prefix", regex.MULTILINE),
+        sentence_end=lookbehind("sentence_end"),
+        heading_max=ctx["heading_max"],
+        heading_breaks=regex.compile(ctx["heading_breaks"]),
+        toc_marker=regex.compile(top["toc_marker"], regex.MULTILINE),
+        toc_entry_tail=regex.compile(top["toc_entry_tail"]),
+        title_max=titles["max_length"],
+        body_stops=regex.compile(titles["body_stops"]),
+        kept_stops=regex.compile(titles["kept_stops"]),
+        sentence_marks=regex.compile(titles["sentence_marks"]),
+        commas=regex.compile(titles["commas"]),
+        trailing=regex.compile(titles["trailing"]),
+        column_stops=regex.compile(titles["column_stops"]),
+    )
+
+
+def _check_style(node, path: Path, line: int | None) -> dict:
+    style = check_mapping(node, _STYLE_SPEC, path, "styles[]")
+    name = style["name"]
+    pattern_line = node.key_lines.get("pattern", line)
+    pattern = compile_pattern(style["pattern"], path, pattern_line, f"style {name}.pattern")
+    if "num" not in pattern.groupindex:
+        raise RuleError(path, pattern_line, f"style {name}.pattern must capture the numeral as (?P<num>...)")
+    for parent, kind in style.get("kind_under", {}).items():
+        if parent not in KINDS or kind not in KINDS:
+            raise RuleError(path, node.key_lines.get("kind_under", line),
+                            f"style {name}.kind_under: {parent!r}: {kind!r} is not kind: kind ({sorted(KINDS)})")
+    return style
+
+
+def _style(d: dict) -> Style:
+    return Style(
+        name=d["name"],
+        kind=d["kind"],
+        kind_under=tuple(d.get("kind_under", {}).items()),
+        path_from_label=d["path"] == "label",
+        contexts=frozenset(d["contexts"]),
+        leaf=d.get("leaf", False),
+        continues_anywhere=d.get("continues_anywhere", True),
+        sibling_when_open=d.get("sibling_when_open", False),
+        nests=d.get("nests", False),
+        number_when_several=d.get("number_when_several", False),
+    )
+
+
+# --- numerals ---------------------------------------------------------------
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_ZERO = frozenset("零〇")
+_CN_UNITS = {"十": 10, "百": 100}
+_CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}                       # ①-⑳
+_CIRCLED.update({chr(0x3251 + i): i + 21 for i in range(15)})                # ㉑-㉟
+_CIRCLED.update({chr(0x32B1 + i): i + 36 for i in range(15)})                # ㊱-㊿
+
+
+def numeral_value(numeral: str) -> int | None:
+    """The whole number a label numeral stands for (`十二` → 12, `１２` → 12, `③` → 3), or None."""
+    folded = numeral.translate(_FULLWIDTH_DIGITS)
+    if folded.isascii():
+        return int(folded) if folded.isdigit() and int(folded) > 0 else None
+    if len(numeral) == 1 and numeral in _CIRCLED:
+        return _CIRCLED[numeral]
+    return _chinese_value(numeral)
+
+
+def _chinese_value(numeral: str) -> int | None:
+    value, digit, last_unit = 0, None, 1000
+    for ch in numeral:
+        if ch in _CN_DIGITS:
+            if digit is not None:
+                return None          # 一二: two digits in a row
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_ZERO:
+            if digit is not None or last_unit != 100:
+                return None          # 零 only bridges a gap: 一百零五
+        elif ch in _CN_UNITS:
+            unit = _CN_UNITS[ch]
+            if unit >= last_unit:
+                return None          # 十十, 十百
+            if digit is None:
+                if unit != 10 or value:
+                    return None      # 百 needs a digit; 十 alone means 1×10 only at the start
+                digit = 1
+            value += digit * unit
+            digit, last_unit = None, unit
+        else:
+            return None
+    value += digit or 0
+    return value or None
+
+
+# --- segmentation -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    style: int
+    value: int | None
+    numeral: str | None
+    doubtful: bool     # could be something else (11.121 is a decimal or label 11. + 121)
+
+
+@dataclass
+class _Open:
+    index: int        # into the measures list
+    style: int
+    value: int | None
+    kind: str
+
+
+def _candidates(text: str, rules: NumberingRules) -> list[_Candidate]:
+    found = []
+    groups = rules.style_groups
+    for m in rules.candidates.finditer(text):
+        style = next(i for i, g in enumerate(groups) if m.start(g) >= 0)
+        numeral = m.group("num")
+        value = numeral_value(numeral) if numeral else None
+        if numeral and value is None:
+            continue                 # label-shaped but not a number (一二、)
+        doubtful = "doubtful" in m.re.groupindex and m.start("doubtful") >= 0
+        found.append(_Candidate(m.start(), m.end(), style, value, numeral, doubtful))
+    return found
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def _toc_spans(text: str, cands: list[_Candidate], rules: NumberingRules) -> list[tuple[int, int]]:
+    """Spans of tables of contents: from a 目录 line to where its first heading recurs at a line start."""
+    spans = []
+    starts = [c.start for c in cands]
+    for marker in rules.toc_marker.finditer(text):
+        i = bisect_right(starts, marker.end())
+        if i == len(cands):
+            continue
+        first = cands[i]
+        stop = _line_end(text, first.end)
+        if i + 1 < len(cands):
+            stop = min(stop, cands[i + 1].start)
+        key = _heading_key(text[first.end:stop], rules)
+        label = text[first.start:first.end]
+        # the same label and heading again; failing that, the same label at a line start
+        recurrences = [c for c in cands[i + 1:]
+                       if text[c.start:c.end] == label and rules.line_start.match(text, c.start)]
+        end = next((c.start for c in recurrences
+                    if _heading_key(text[c.end:_line_end(text, c.end)], rules).startswith(key)),
+                   recurrences[0].start if recurrences else None)
+        if end is not None:
+            spans.append((marker.start(), end))
+    return spans
+
+
+def _heading_key(heading: str, rules: NumberingRules) -> str:
+    return rules.toc_entry_tail.sub("", "".join(heading.split()))
+
+
+def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+def _follows_heading(text: str, prev_end: int, start: int, rules: NumberingRules) -> bool:
+    """True when only a short heading stands between the previous label and this one."""
+    gap = text[prev_end:start]
+    if "\n" in gap:
+        return False
+    heading = gap.strip()
+    return 0 < len(heading) <= rules.heading_max and not rules.heading_breaks.search(heading)
+
+
+def segment(text: str, rules: NumberingRules) -> list[Measure]:
+    """The measures of a normalized document, in text order."""
+    cands = _candidates(text, rules)
+    toc = _toc_spans(text, cands, rules)
+    styles = rules.styles
+    accepted: list[tuple[_Candidate, int | None, str]] = []   # candidate, parent index, kind
+    stack: list[_Open] = []
+    last_value: dict[int, int] = {}
+    prev_end = -1
+
+    for c in cands:
+        if toc and _in_spans(c.start, toc):
+            continue
+        style = styles[c.style]
+        at_line_start = "line_start" in style.contexts and rules.line_start.match(text, c.start) is not None
+        if c.doubtful and not (c.value != 1 and _continues(c, style, stack, last_value)):
+            continue
+        if not at_line_start:
+            placed = (("sentence_end" in style.contexts and rules.sentence_end.match(text, c.start))
+                      or ("heading_follow" in style.contexts and prev_end >= 0
+                          and _follows_heading(text, prev_end, c.start, rules)))
+            if not placed or c.value is None or not (c.value == 1 or _continues(c, style, stack, last_value)):
+                continue
+
+        while stack and styles[stack[-1].style].leaf:
+            stack.pop()
+        target = _sibling_of(c, style, stack)
+        if target is not None:
+            del stack[target:]
+        parent = stack[-1] if stack else None
+        kind = dict(style.kind_under).get(parent.kind, style.kind) if parent else style.kind
+        stack.append(_Open(len(accepted), c.style, c.value, kind))
+        accepted.append((c, parent.index if parent else None, kind))
+        if c.value is not None:
+            last_value[c.style] = c.value
+        prev_end = c.end
+
+    return _build(text, accepted, rules)
+
+
+def _continues(c: _Candidate, style: Style, stack: list[_Open], last_value: dict[int, int]) -> bool:
+    """The label continues a list open here, or anywhere in the document for item-like styles."""
+    if c.value is None:
+        return False
+    if any(o.style == c.style and o.value == c.value - 1 for o in stack):
+        return True
+    return style.continues_anywhere and last_value.get(c.style) == c.value - 1
+
+
+def _sibling_of(c: _Candidate, style: Style, stack: list[_Open]) -> int | None:
+    """Stack position this label replaces as a sibling, or None to nest it under the top."""
+    open_positions = [i for i in range(len(stack) - 1, -1, -1) if stack[i].style == c.style]
+    if not open_positions:
+        return None
+    if style.sibling_when_open:
+        return open_positions[0]
+    if c.value == 1:
+        # a sub-list inside an item, or a new run of sections (an attached plan after its notice)
+        return None if style.nests else open_positions[0]
+    for i in open_positions:
+        if stack[i].value is not None and stack[i].value == c.value - 1:
+            return i
+    return open_positions[0]         # out of sequence at a line start: still its style's next sibling
+
+
+def _build(text: str, accepted: list[tuple[_Candidate, int | None, str]], rules: NumberingRules) -> list[Measure]:
+    styles = rules.styles
+    components = []
+    for c, _, _ in accepted:
+        style = styles[c.style]
+        written = text[c.start:c.end] if style.path_from_label else c.numeral
+        components.append("".join(written.split()).translate(_FULLWIDTH_DIGITS))
+    _number_unnumbered(accepted, components, styles)
+
+    measures: list[Measure] = []
+    for ordinal, (c, parent, kind) in enumerate(accepted):
+        nxt = accepted[ordinal + 1][0].start if ordinal + 1 < len(accepted) else len(text)
+        end = _span_end(text, c.start, nxt, rules)
+        title_stop = min(_line_end(text, c.end), nxt)
+        rest = text[c.end:title_stop]
+        title = _column_title(rest, rules) if styles[c.style].kind == "column" else _title(rest, rules)
+        path = components[ordinal] if parent is None else f"{measures[parent].path}/{components[ordinal]}"
+        level = 1 if parent is None else measures[parent].level + 1
+        measures.append(Measure(ordinal=ordinal, parent_ordinal=parent, path=path,
+                                label=text[c.start:c.end].strip(), level=level, kind=kind, title=title,
+                                char_start=c.start, char_end=end))
+    return measures
+
+
+def _number_unnumbered(accepted, components: list[str], styles: tuple[Style, ...]) -> None:
+    """Several unnumbered boxes in one measure become 专栏1, 专栏2, … in their paths."""
+    by_parent: dict[tuple[int | None, int], list[int]] = {}
+    for ordinal, (c, parent, _) in enumerate(accepted):
+        if c.value is None and styles[c.style].number_when_several:
+            by_parent.setdefault((parent, c.style), []).append(ordinal)
+    for ordinals in by_parent.values():
+        if len(ordinals) > 1:
+            for n, ordinal in enumerate(ordinals, start=1):
+                components[ordinal] = f"{components[ordinal]}{n}"
+
+
+def _span_end(text: str, start: int, next_start: int, rules: NumberingRules) -> int:
+    """End of a measure's own text: the next label's line (its `#`/indent included), trailing blanks dropped."""
+    line_start = text.rfind("\n", start, next_start) + 1
+    end = line_start if line_start > start and rules.line_start.match(text, next_start) else next_start
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _title(rest: str, rules: NumberingRules) -> str | None:
+    rest = rest.strip()
+    if _heading_only(rest, rules):
+        return _short(rules.trailing.sub("", rest), rules)
+    cut = len(rest)
+    stop = rules.body_stops.search(rest)
+    if stop:
+        cut = stop.start()
+    kept = rules.kept_stops.search(rest, 0, cut)
+    if kept:
+        cut = kept.end()
+    return _short(rest[:cut], rules)
+
+
+def _heading_only(rest: str, rules: NumberingRules) -> bool:
+    """A line that is only a heading: no sentence inside it, and no comma unless it is a
+    question or has no closing punctuation at all (`强化源头防控，夯实绿色发展基础`)."""
+    if not rest or rules.sentence_marks.search(rest, 0, len(rest) - 1):
+        return False
+    if not rules.commas.search(rest):
+        return True
+    if rules.kept_stops.fullmatch(rest[-1]):
+        return True
+    return len(rest) <= rules.title_max and not rules.trailing.search(rest)
+
+
+def _column_title(rest: str, rules: NumberingRules) -> str | None:
+    rest = rest.lstrip()
+    stop = rules.column_stops.search(rest)
+    return _short(rest[:stop.start()] if stop else rest, rules)
+
+
+def _short(title: str, rules: NumberingRules) -> str | None:
+    title = title.strip()
+    return title if 0 < len(title) <= rules.title_max else None
