@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from . import PIPELINE_VERSION
 from .extract import Rows
-from .incremental import Plan, carry_forward, plan_run
+from .incremental import Plan, carry_forward, plan_run, read_parquet
 from .ingest import list_inputs
 from .publish import current_snapshot, publish
 from .schemas import DOCUMENT_TABLES, TABLES
@@ -97,7 +96,7 @@ def publish_rows(rows: Rows, out_dir: Path, context: RunContext, flow_run_id: st
     run_row = {"run_id": context.run_id, "flow_run_id": flow_run_id, "started_at": context.started_at,
                "finished_at": now(), **counts, "failed": len(rows.errors) + len(context.plan.duplicates),
                **context.versions}
-    previous_runs = (pq.read_table(context.snapshot / "runs.parquet")
+    previous_runs = (read_parquet(context.snapshot / "runs.parquet")
                      if context.snapshot and (context.snapshot / "runs.parquet").exists() else TABLES["runs"].empty_table())
     tables["runs"] = combine("runs", [previous_runs, pa.Table.from_pylist([run_row], schema=TABLES["runs"])])
 

@@ -1,0 +1,437 @@
+"""Responsible agencies: the parenthesised annotations that name who carries
+out a measure (guide §4), and their official names.
+
+One regex pass finds bracket groups; only groups whose content holds a role
+key, verb or note are parsed, each by cutting its short content into parts and
+lists. The grammar (keys, verbs, notes, separators, what a name looks like)
+is data in rules/agencies.yaml; known names come from the jieba lexicon
+rules/lexicon/agencies.txt; official names from rules/agency_aliases.yaml.
+
+Names are split by character rules, not by jieba tokens: jieba glues an
+unknown abbreviation to the conjunction after it (`发展改革委和` → `委和`),
+so token boundaries cannot decide a 和/及 split.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import regex
+
+from .errors import RuleError
+from .model import Agency
+from .nlp import read_lexicon
+from .rules import RULES_DIR, Field, check_list, check_mapping, compile_pattern, read_yaml
+
+ROLES = frozenset({"lead", "responsible", "support"})
+EFFECTS = frozenset({"first_lead", "rest_support", "same_below"})
+KNOWN_TAG = "nt"  # lexicon entries with this tag are agency names
+_PLACEHOLDERS = regex.compile(r"\{([^{}]*)\}")
+_SPACE = " \t\u3000"
+
+
+@dataclass(frozen=True)
+class RoleKey:
+    pattern: regex.Pattern
+    role: str
+
+
+@dataclass(frozen=True)
+class Note:
+    pattern: regex.Pattern
+    effect: str
+
+
+@dataclass(frozen=True)
+class LocalAlias:
+    """`before{prefix}after` → canonical template with {region}/{short}."""
+
+    before: str
+    after: str
+    canonical: str
+
+
+@dataclass(frozen=True)
+class AgencyRules:
+    annotation: regex.Pattern
+    trigger: regex.Pattern
+    part_separators: regex.Pattern
+    list_separators: regex.Pattern
+    key: regex.Pattern
+    role_keys: tuple[RoleKey, ...]
+    role_verbs: tuple[regex.Pattern, ...]
+    notes: tuple[Note, ...]
+    list_end: regex.Pattern
+    conjunctions: regex.Pattern
+    drop_prefix: regex.Pattern
+    max_chars: int
+    forbidden: regex.Pattern
+    suffixes: regex.Pattern
+    not_suffixes: regex.Pattern
+    collective: regex.Pattern
+    official_start: regex.Pattern
+    bare_after: regex.Pattern
+    bare_role: str
+    known: frozenset[str]
+    known_compounds: regex.Pattern | None   # known names holding a conjunction
+    central: dict[str, str]
+    local: tuple[LocalAlias, ...]
+    region_level: regex.Pattern
+
+
+# ---------------------------------------------------------------- loading
+
+_TOP = {
+    "annotation": Field(dict), "part_separators": Field(str, pattern=True),
+    "list_separators": Field(str, pattern=True), "key": Field(str, pattern=True),
+    "role_keys": Field(list), "role_verbs": Field(list, items=str, pattern=True),
+    "notes": Field(list), "list_end": Field(str, pattern=True), "conjunctions": Field(str, pattern=True),
+    "drop_prefix": Field(str, pattern=True), "agency": Field(dict), "bare_list": Field(dict),
+}
+_ANNOTATION = {"pattern": Field(str, pattern=True), "trigger": Field(str, pattern=True)}
+_ROLE_KEY = {"pattern": Field(str, pattern=True), "role": Field(str, choices=ROLES)}
+_NOTE = {"pattern": Field(str, pattern=True), "effect": Field(str, choices=EFFECTS)}
+_AGENCY = {"max_chars": Field(int), "forbidden": Field(str, pattern=True), "suffixes": Field(str, pattern=True),
+           "not_suffixes": Field(str, pattern=True), "collective": Field(str, pattern=True),
+           "official_start": Field(str, pattern=True)}
+_BARE = {"after": Field(str, pattern=True), "role": Field(str, choices=ROLES)}
+_ALIASES = {"central": Field(dict), "local": Field(dict), "region_level": Field(str, pattern=True)}
+
+
+def load_rules(rules_dir: Path = RULES_DIR) -> AgencyRules:
+    """Read and validate agencies.yaml, agency_aliases.yaml and the lexicon."""
+    path = Path(rules_dir) / "agencies.yaml"
+    top = check_mapping(read_yaml(path), _TOP, path, "agencies")
+    annotation = check_mapping(top["annotation"], _ANNOTATION, path, "annotation")
+    line = getattr(top["annotation"], "key_lines", {}).get("pattern")
+    agency = check_mapping(top["agency"], _AGENCY, path, "agency")
+    bare = check_mapping(top["bare_list"], _BARE, path, "bare_list")
+    pattern = compile_pattern(annotation["pattern"], path, line, "annotation.pattern")
+    if "content" not in pattern.groupindex:
+        raise RuleError(path, line, "annotation.pattern must capture the content as (?P<content>…)")
+    verbs = check_list(top["role_verbs"], path, "role_verbs",
+                       lambda src, ln: _verb_pattern(src, path, ln))
+    role_keys = check_list(top["role_keys"], path, "role_keys", lambda item, ln: _role_key(item, path))
+    notes = check_list(top["notes"], path, "notes", lambda item, ln: _note(item, path))
+    known = _known_names(Path(rules_dir) / "lexicon" / "agencies.txt")
+    conj = regex.compile(top["conjunctions"])
+    compounds = sorted((name for name in known if conj.search(name)), key=len, reverse=True)
+    central, local, region_level = _load_aliases(Path(rules_dir) / "agency_aliases.yaml")
+    return AgencyRules(
+        annotation=pattern,
+        trigger=regex.compile(annotation["trigger"]),
+        part_separators=regex.compile(top["part_separators"]),
+        list_separators=regex.compile(top["list_separators"]),
+        key=regex.compile(top["key"]),
+        role_keys=tuple(role_keys),
+        role_verbs=tuple(verbs),
+        notes=tuple(notes),
+        list_end=regex.compile(top["list_end"]),
+        conjunctions=conj,
+        drop_prefix=regex.compile(top["drop_prefix"]),
+        max_chars=agency["max_chars"],
+        forbidden=regex.compile(agency["forbidden"]),
+        suffixes=regex.compile(agency["suffixes"]),
+        not_suffixes=regex.compile(agency["not_suffixes"]),
+        collective=regex.compile(agency["collective"]),
+        official_start=regex.compile(agency["official_start"]),
+        bare_after=regex.compile(bare["after"]),
+        bare_role=bare["role"],
+        known=known,
+        known_compounds=regex.compile("|".join(map(regex.escape, compounds))) if compounds else None,
+        central=central,
+        local=local,
+        region_level=region_level,
+    )
+
+
+def _verb_pattern(source: str, path: Path, line: int | None) -> regex.Pattern:
+    pattern = compile_pattern(source, path, line, "role_verbs")
+    groups = set(pattern.groupindex)
+    if not groups or not groups <= ROLES:
+        raise RuleError(path, line, f"role_verbs: named groups must be roles {sorted(ROLES)}, got {sorted(groups)}")
+    return pattern
+
+
+def _role_key(item, path: Path) -> RoleKey:
+    data = check_mapping(item, _ROLE_KEY, path, "role key")
+    return RoleKey(regex.compile(data["pattern"]), data["role"])
+
+
+def _note(item, path: Path) -> Note:
+    data = check_mapping(item, _NOTE, path, "note")
+    return Note(regex.compile(data["pattern"]), data["effect"])
+
+
+def _known_names(path: Path) -> frozenset[str]:
+    if not path.exists():
+        return frozenset()
+    return frozenset(word for word, _, tag in read_lexicon(path) if tag == KNOWN_TAG)
+
+
+def _load_aliases(path: Path) -> tuple[dict[str, str], tuple[LocalAlias, ...], regex.Pattern]:
+    node = read_yaml(path)
+    data = check_mapping(node, _ALIASES, path, "agency aliases")
+    line = node.key_lines.get("region_level")
+    region_level = compile_pattern(data["region_level"], path, line, "region_level")
+    if "level" not in region_level.groupindex:
+        raise RuleError(path, line, "region_level must capture (?P<level>…)")
+    central = {}
+    for written, canonical in _string_pairs(data["central"], path, "central"):
+        if "{" in written or "{" in canonical:
+            raise RuleError(path, data["central"].key_lines.get(written), "central names take no placeholders")
+        central[written] = canonical
+    local = []
+    for written, canonical in _string_pairs(data["local"], path, "local"):
+        line = data["local"].key_lines.get(written)
+        if _PLACEHOLDERS.findall(written) != ["prefix"]:
+            raise RuleError(path, line, f"local name {written!r} must hold {{prefix}} exactly once")
+        unknown = set(_PLACEHOLDERS.findall(canonical)) - {"region", "short"}
+        if unknown:
+            raise RuleError(path, line, f"unknown placeholder(s) {sorted(unknown)} in {canonical!r}")
+        before, after = written.split("{prefix}")
+        local.append(LocalAlias(before, after, canonical))
+    return central, tuple(local), region_level
+
+
+def _string_pairs(mapping, path: Path, what: str) -> Iterator[tuple[str, str]]:
+    for written, canonical in mapping.items():
+        if not isinstance(written, str) or not isinstance(canonical, str):
+            raise RuleError(path, mapping.key_lines.get(written), f"{what}: names must be strings")
+        yield written, canonical
+
+
+# ---------------------------------------------------------------- finding
+
+@dataclass
+class _Name:
+    start: int
+    end: int
+    role: str
+
+
+def find_agencies(text: str, rules: AgencyRules) -> list[Agency]:
+    """Every agency named in a responsibility annotation, in text order."""
+    agencies: list[Agency] = []
+    carried: set[str] = set()   # effects a `下同` carries to later annotations
+    index = 0
+    for match in rules.annotation.finditer(text):
+        opening = match.start()
+        start, end = match.span("content")
+        if not (rules.trigger.search(text, start, end) or _after_sentence(text, opening, rules)):
+            continue
+        parsed = _parse(text, start, end, opening, rules)
+        if parsed is None:
+            continue
+        names, effects = parsed
+        if "same_below" in effects:
+            carried = effects - {"same_below"}
+        _apply_effects(names, effects | carried)
+        agencies.extend(
+            Agency(text[n.start:n.end], n.role, position, index, n.start, n.end)
+            for position, n in enumerate(names, start=1)
+        )
+        index += 1
+    return agencies
+
+
+def _after_sentence(text: str, opening: int, rules: AgencyRules) -> bool:
+    return rules.bare_after.search(text, max(0, opening - 8), opening) is not None
+
+
+def _parse(text: str, start: int, end: int, opening: int, rules: AgencyRules) -> tuple[list[_Name], set[str]] | None:
+    """The names of one annotation with their roles, or None if it is no annotation."""
+    masked = _mask_nested(text[start:end])
+    names: list[_Name] = []
+    bare: list[_Name] = []
+    effects: set[str] = set()
+    role: str | None = None        # the role a part without key or verb continues
+    anchored = False               # a key or verb part named an agency
+    bare_possible = True           # only lists so far
+    for lo, hi in _pieces(masked, 0, len(masked), rules.part_separators):
+        part = masked[lo:hi]
+        noted = {note.effect for note in rules.notes if note.pattern.search(part)}
+        if noted:
+            effects |= noted
+            role, bare_possible = None, False
+            continue
+        key = rules.key.match(part)
+        if key:
+            role, bare_possible = _role_of(key.group("key"), rules), False
+            if role:
+                found = [n for n in _names(text, masked, lo + key.end(), hi, start, role, rules)
+                         if is_agency(text[n.start:n.end], rules)]
+                names += found
+                anchored |= bool(found)
+            continue
+        found = _verb_names(text, masked, lo, hi, start, rules)
+        if found:
+            names += found
+            anchored, role, bare_possible = True, None, False
+            continue
+        listed = _names(text, masked, lo, hi, start, role or rules.bare_role, rules)
+        if role:
+            names += [n for n in listed if is_agency(text[n.start:n.end], rules)]
+        else:
+            bare += listed
+            bare_possible &= all(_is_official(text[n.start:n.end], rules) for n in listed)
+    if anchored:
+        return names, effects
+    if bare_possible and bare and _after_sentence(text, opening, rules):
+        return bare, effects
+    return None
+
+
+def _role_of(key: str, rules: AgencyRules) -> str | None:
+    """The role a `KEY：` opens; None for keys that do not name agencies (适用范围)."""
+    for role_key in rules.role_keys:
+        if role_key.pattern.fullmatch(key):
+            return role_key.role
+    return None
+
+
+def _verb_names(text: str, masked: str, lo: int, hi: int, base: int, rules: AgencyRules) -> list[_Name]:
+    """Names of a part that is wholly `list + role verb`, if every name is an agency."""
+    for verb in rules.role_verbs:
+        match = verb.fullmatch(masked, lo, hi)
+        if not match:
+            continue
+        groups = sorted((match.start(role), match.end(role), role)
+                        for role in verb.groupindex if match.start(role) >= 0)
+        found = [n for s, e, role in groups for n in _names(text, masked, s, e, base, role, rules)]
+        if found and all(is_agency(text[n.start:n.end], rules) for n in found):
+            return found
+        return []
+    return []
+
+
+def _names(text: str, masked: str, lo: int, hi: int, base: int, role: str,
+           rules: AgencyRules) -> list[_Name]:
+    return [_Name(s, e, role) for s, e in _spans(text, masked, lo, hi, base, rules)]
+
+
+def _spans(text: str, masked: str, lo: int, hi: int, base: int, rules: AgencyRules) -> Iterator[tuple[int, int]]:
+    """Cut a list (masked[lo:hi], `base` its offset in text) into name spans."""
+    for s, e in _pieces(masked, lo, hi, rules.list_separators):
+        cut = rules.list_end.search(masked, s, e)
+        if cut:
+            e = cut.start()
+        dropped = rules.drop_prefix.match(masked, s, e)
+        if dropped:
+            s = dropped.end()
+        s, e = _strip(masked, s, e)
+        if s < e:
+            yield from _split_joined(text, base + s, base + e, rules)
+
+
+def split_names(text: str, rules: AgencyRules) -> list[str]:
+    """The agencies of a plain list (`A、B和C等8部门`), cut as in annotations."""
+    masked = _mask_nested(text)
+    names = [text[s:e] for lo, hi in _pieces(masked, 0, len(masked), rules.part_separators)
+             for s, e in _spans(text, masked, lo, hi, 0, rules)]
+    return [name for name in names if is_agency(name, rules)]
+
+
+def _split_joined(text: str, start: int, end: int, rules: AgencyRules) -> Iterator[tuple[int, int]]:
+    """Cut `A和B` into A and B when the conjunction joins two whole agencies."""
+    protected = [m.span() for m in rules.known_compounds.finditer(text, start, end)] if rules.known_compounds else []
+    piece = start
+    for conj in rules.conjunctions.finditer(text, start, end):
+        if conj.start() <= piece or any(a < conj.start() and conj.end() <= b for a, b in protected):
+            continue
+        left, right = text[piece:conj.start()], text[conj.end():end]
+        if is_agency(left, rules) and is_agency(right, rules) and \
+                (rules.official_start.match(right) or right in rules.known):
+            yield piece, conj.start()
+            piece = conj.end()
+    yield piece, end
+
+
+def is_agency(name: str, rules: AgencyRules) -> bool:
+    """Whether a name reads as an agency: known, collective or with an agency suffix."""
+    if not 2 <= len(name) <= rules.max_chars or rules.forbidden.search(name):
+        return False
+    if name in rules.known or rules.collective.match(name):
+        return True
+    return bool(rules.suffixes.search(name)) and not rules.not_suffixes.search(name)
+
+
+def _is_official(name: str, rules: AgencyRules) -> bool:
+    """Stricter test for names in a list with neither key nor verb."""
+    return is_agency(name, rules) and (name in rules.known or bool(rules.official_start.match(name)))
+
+
+def _apply_effects(names: list[_Name], effects: set[str]) -> None:
+    """Listing conventions: only for lists of responsible bodies without a lead."""
+    if not names or names[0].role != "responsible" or any(n.role == "lead" for n in names):
+        return
+    if "first_lead" in effects:
+        names[0].role = "lead"
+    if "rest_support" in effects:
+        for name in names[1:]:
+            if name.role == "responsible":
+                name.role = "support"
+
+
+def _mask_nested(content: str) -> str:
+    """Blank out nested brackets so separators inside them do not cut."""
+    chars, depth = list(content), 0
+    for i, char in enumerate(content):
+        if char in "（(":
+            depth += 1
+        if depth:
+            chars[i] = "\u25a1"
+        if char in "）)" and depth:
+            depth -= 1
+    return "".join(chars)
+
+
+def _pieces(masked: str, lo: int, hi: int, separators: regex.Pattern) -> Iterator[tuple[int, int]]:
+    """Stripped, non-empty spans of masked[lo:hi] between separators."""
+    s = lo
+    for sep in separators.finditer(masked, lo, hi):
+        piece = _strip(masked, s, sep.start())
+        if piece[0] < piece[1]:
+            yield piece
+        s = sep.end()
+    piece = _strip(masked, s, hi)
+    if piece[0] < piece[1]:
+        yield piece
+
+
+def _strip(masked: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and masked[s] in _SPACE:
+        s += 1
+    while e > s and masked[e - 1] in _SPACE:
+        e -= 1
+    return s, e
+
+
+# ---------------------------------------------------------------- official names
+
+def canonicalize(agencies: list[Agency], region: str | None, rules: AgencyRules) -> None:
+    """Fill `name_canonical` from the alias table; None where it has no entry."""
+    prefixes, values = _region_forms(region, rules)
+    for agency in agencies:
+        agency.name_canonical = _canonical(agency.name, prefixes, values, rules)
+
+
+def _region_forms(region: str | None, rules: AgencyRules) -> tuple[frozenset[str], dict[str, str]]:
+    """How a plan may write its own region, and the values for {region}/{short}."""
+    level = rules.region_level.search(region) if region else None
+    if not level:
+        return frozenset(), {}
+    short = region[:level.start()]
+    return frozenset({level.group("level"), region, short} - {""}), {"region": region, "short": short or region}
+
+
+def _canonical(name: str, prefixes: frozenset[str], values: dict[str, str], rules: AgencyRules) -> str | None:
+    if name in rules.central:
+        return rules.central[name]
+    for alias in rules.local:
+        if name.startswith(alias.before) and name.endswith(alias.after) and \
+                name[len(alias.before):len(name) - len(alias.after)] in prefixes:
+            return alias.canonical.format_map(values)
+    return None
