@@ -52,6 +52,14 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review(args: argparse.Namespace) -> int:
+    from .review import build_review
+
+    index = build_review(args.out)
+    print(f"review pages written; open {index}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
@@ -88,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--out", type=Path, default=Path("outputs"), help="directory holding the tables (default: outputs)")
     query.add_argument("--max-width", type=int, default=60, help="cut cells longer than this (default: 60)")
     query.set_defaults(handler=_query)
+
+    review = commands.add_parser("review", help="write static HTML review pages into OUT/review/",
+                                 description="One page per document: the measure tree, the text with targets, "
+                                             "dates and agencies highlighted (hover for the values), and counts.")
+    review.add_argument("--out", type=Path, default=Path("outputs"), help="directory holding the tables (default: outputs)")
+    review.set_defaults(handler=_review)
 
     schema = commands.add_parser("schema", help="print the tables' schema as markdown (docs/SCHEMA.md)",
                                  description="Render docs/SCHEMA.md from the pyarrow schemas.")

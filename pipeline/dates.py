@@ -1,0 +1,153 @@
+"""Date expressions (guide §5): deadlines, periods, points in time and recurring terms.
+
+One regex pass over the document: the patterns of rules/dates.yaml joined into
+one alternation, with the masks (titles in 《》, document numbers, links) as a
+first alternative that consumes what it covers, so that no date is read there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+from .errors import RuleError
+from .model import DateMention
+from .rules import RULES_DIR, Field, check_list, check_mapping, compile_pattern, read_yaml
+from .targets import parse_number
+
+RULES_FILE = "dates.yaml"
+KINDS = frozenset({"deadline", "period", "point", "recurring"})
+
+_TOP_SPEC = {
+    "parts": Field(dict),
+    "patterns": Field(list),
+    "masks": Field(list, items=str, pattern=True),
+    "identifier_before": Field(str, pattern=True),
+    "identifier_after": Field(str, pattern=True),
+    "years": Field(dict),
+    "five_year_plan": Field(dict),
+}
+_PATTERN_SPEC = {"kind": Field(str, choices=KINDS), "pattern": Field(str)}
+_YEARS_SPEC = {"min": Field(int), "max": Field(int)}
+_PLAN_SPEC = {"ordinal": Field(int), "first_year": Field(int), "earliest_ordinal": Field(int)}
+_PART = regex.compile(r"\{([a-z_]+)\}")
+
+
+@dataclass(frozen=True)
+class DateRules:
+    scanner: regex.Pattern          # masks first, then one group p0, p1, … per pattern
+    kinds: tuple[str, ...]          # kind of pattern i
+    identifier_before: regex.Pattern
+    identifier_after: regex.Pattern
+    year_min: int
+    year_max: int
+    plan_ordinal: int
+    plan_first_year: int
+    plan_earliest: int
+
+
+def load_rules(rules_dir: Path = RULES_DIR) -> DateRules:
+    """Read and compile rules/dates.yaml; a malformed entry raises RuleError naming its line."""
+    path = Path(rules_dir) / RULES_FILE
+    node = read_yaml(path)
+    top = check_mapping(node, _TOP_SPEC, path, "dates rules")
+    parts = _parts(top["parts"], path)
+    patterns = check_list(top["patterns"], path, "patterns",
+                          lambda item, line: (check_mapping(item, _PATTERN_SPEC, path, "pattern"),
+                                              item.key_lines["pattern"]))
+    alternatives, kinds = [], []
+    for i, (entry, line) in enumerate(patterns):
+        source = _expand(entry["pattern"], parts, path, line)
+        compile_pattern(source, path, line, "pattern")
+        alternatives.append(f"(?P<p{i}>{source})")
+        kinds.append(entry["kind"])
+    masks = "|".join(f"(?:{m})" for m in top["masks"])
+    scanner = compile_pattern(f"(?P<mask>{masks})|" + "|".join(alternatives), path, node.line, "patterns")
+    years = check_mapping(top["years"], _YEARS_SPEC, path, "years")
+    plan = check_mapping(top["five_year_plan"], _PLAN_SPEC, path, "five_year_plan")
+    key_lines = node.key_lines
+    return DateRules(
+        scanner=scanner,
+        kinds=tuple(kinds),
+        identifier_before=compile_pattern(top["identifier_before"], path, key_lines["identifier_before"], "identifier_before"),
+        identifier_after=compile_pattern(top["identifier_after"], path, key_lines["identifier_after"], "identifier_after"),
+        year_min=years["min"],
+        year_max=years["max"],
+        plan_ordinal=plan["ordinal"],
+        plan_first_year=plan["first_year"],
+        plan_earliest=plan["earliest_ordinal"],
+    )
+
+
+def _parts(node, path: Path) -> dict[str, str]:
+    lines = getattr(node, "key_lines", {})
+    for name, source in node.items():
+        compile_pattern(source, path, lines.get(name), f"parts.{name}")
+    return dict(node)
+
+
+def _expand(source: str, parts: dict[str, str], path: Path, line: int | None) -> str:
+    def part(m: regex.Match) -> str:
+        if m.group(1) not in parts:
+            raise RuleError(path, line, f"unknown part {{{m.group(1)}}} (defined: {', '.join(sorted(parts))})")
+        return parts[m.group(1)]
+    return _PART.sub(part, source)
+
+
+def find_dates(text: str, rules: DateRules) -> list[DateMention]:
+    """Every date expression of `text`, in text order."""
+    found = []
+    for m in rules.scanner.finditer(text):
+        if m.group("mask") is not None:
+            continue
+        start, end = m.span()
+        if _glued(text, start, end, rules):
+            continue
+        kind = next(k for i, k in enumerate(rules.kinds) if m.group(f"p{i}") is not None)
+        mention = _mention(kind, m, rules)
+        if mention is not None:
+            found.append(mention)
+    return found
+
+
+def _glued(text: str, start: int, end: int, rules: DateRules) -> bool:
+    """A year that is part of an identifier (GB 3095-2012) is not a date."""
+    if start and text[start].isdigit() and rules.identifier_before.match(text[start - 1]):
+        return True
+    return end < len(text) and text[end - 1].isdigit() and bool(rules.identifier_after.match(text[end]))
+
+
+def _mention(kind: str, m: regex.Match, rules: DateRules) -> DateMention | None:
+    mention = DateMention(kind=kind, text=m.group(), char_start=m.start(), char_end=m.end())
+    if kind == "recurring":
+        return mention
+    if m.group("plan"):
+        ordinal = parse_number(m.group("plan"))
+        if ordinal is None or ordinal < rules.plan_earliest:
+            return None
+        mention.year = rules.plan_first_year + 5 * (int(ordinal) - rules.plan_ordinal)
+        mention.year_end = mention.year + 4
+        return mention
+    mention.year = _year(m.group("year"))
+    if not rules.year_min <= mention.year <= rules.year_max:
+        return None
+    if m.group("year_end"):
+        mention.year_end = _year(m.group("year_end"))
+        if not mention.year < mention.year_end <= rules.year_max:
+            return None          # 2015-2012 is no period: an identifier or a typo
+    elif m.group("span"):
+        mention.year_end = mention.year + int(parse_number(m.group("span")) or 1) - 1
+    if m.group("month"):
+        mention.month = int(parse_number(m.group("month")) or 0)
+        if m.group("day"):
+            mention.day = int(parse_number(m.group("day")) or 0)
+        if not 1 <= mention.month <= 12 or (mention.day is not None and not 1 <= mention.day <= 31):
+            return None
+    return mention
+
+
+def _year(written: str) -> int:
+    """`2025`, `２０２５` and `二〇二五` are read digit by digit."""
+    return int(parse_number(written, positional=True))

@@ -1,0 +1,558 @@
+"""Targets: quantified commitments (guide §3), and the deadline year each answers to.
+
+One regex pass over the document finds every quantity (a number with a measure
+word, its comparators and `/年`), and on the way the spans that cannot hold a
+target (masks: 《titles》, document numbers, short quoted names) and the
+historical passages. Each quantity is then kept or dropped by the
+exclusions of rules/targets.yaml, tested on its clause. Only kept quantities
+are tokenized (spaCy/jieba, short windows) to read their subject.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+
+from .errors import RuleError
+from .model import DateMention, Target
+from .nlp import get_nlp
+from .rules import RULES_DIR, Field, check_list, check_mapping, compile_pattern, read_yaml
+
+RULES_FILE = "targets.yaml"
+COMPARATORS = frozenset({"eq", "ge", "gt", "le", "approx", "range"})
+
+_TOP_SPEC = {
+    "units": Field(list),
+    "scales": Field(dict),
+    "comparators": Field(dict),
+    "range_separators": Field(list, items=str),
+    "masks": Field(list, items=str, pattern=True),
+    "clause_breaks": Field(str, pattern=True),
+    "sentence_breaks": Field(str, pattern=True),
+    "commitment_verbs": Field(list, items=str),
+    "verb_particles": Field(str, pattern=True),
+    "per_year": Field(dict),
+    "history": Field(dict),
+    "exclusions": Field(list),
+    "subject": Field(dict),
+}
+_UNIT_SPEC = {"surface": Field(str), "unit": Field(str, required=False), "not_before": Field(str, required=False, pattern=True)}
+_COMPARATOR_SPEC = {"prefix": Field(dict), "suffix": Field(dict), "infix": Field(dict), "suffix_not_before": Field(dict, required=False)}
+_PER_YEAR_SPEC = {"suffixes": Field(list, items=str), "cues": Field(str, pattern=True)}
+_HISTORY_SPEC = {"opener": Field(str, pattern=True), "closer": Field(str, pattern=True)}
+_EXCLUSION_SPEC = {
+    "reason": Field(str),
+    "left": Field(str, required=False, pattern=True),
+    "right": Field(str, required=False, pattern=True),
+    "clause": Field(str, required=False, pattern=True),
+    "sentence": Field(str, required=False, pattern=True),
+    "quantity": Field(str, required=False, pattern=True),
+    "numeral": Field(str, required=False, choices=frozenset({"chinese", "arabic"})),
+    "units": Field(list, required=False, items=str),
+    "comparators": Field(list, required=False, items=str, choices=COMPARATORS),
+    "no_commitment_in": Field(str, required=False, choices=frozenset({"clause", "sentence"})),
+    "unless_commitment": Field(bool, required=False),
+    "unless_left": Field(str, required=False, pattern=True),
+}
+_SUBJECT_SPEC = {
+    "stop_tokens": Field(list, items=str),
+    "activity_heads": Field(list, items=str),
+    "metric_heads": Field(list, items=str),
+    "modifier_suffixes": Field(list, items=str),
+    "link_tail": Field(str, pattern=True),
+    "lead": Field(str, pattern=True),
+    "trim": Field(str, pattern=True),
+}
+
+# A number as written: Arabic (ASCII or full width, with decimals) or Chinese.
+_NUMBER = r"(?:[0-9０-９]+(?:[.．][0-9０-９]+)?|[〇零一二两三四五六七八九十百千万亿]+)"
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    reason: str
+    left: regex.Pattern | None
+    right: regex.Pattern | None
+    clause: regex.Pattern | None
+    sentence: regex.Pattern | None
+    quantity: regex.Pattern | None
+    numeral: str | None
+    units: frozenset[str] | None
+    comparators: frozenset[str] | None
+    no_commitment_in: str | None
+    unless_commitment: bool
+    unless_left: regex.Pattern | None
+
+
+@dataclass(frozen=True)
+class SubjectRules:
+    stop_tokens: frozenset[str]
+    needs_tokens: regex.Pattern     # a window without any of these reads the same untokenized
+    activity_heads: frozenset[str]
+    metric_heads: frozenset[str]
+    modifier_end: regex.Pattern     # a subject ending in a modifier suffix
+    modifier_any: regex.Pattern     # any modifier suffix, to find the shared head
+    link_tail: regex.Pattern
+    lead: regex.Pattern
+    trim: regex.Pattern
+
+
+@dataclass(frozen=True)
+class TargetRules:
+    scanner: regex.Pattern          # masks | history openers/closers | quantities
+    units: dict[str, str]           # measure word as written -> unit reported
+    scales: dict[str, int]
+    prefixes: dict[str, str]
+    suffixes: dict[str, str]
+    infixes: dict[str, str]
+    per_year_cues: regex.Pattern
+    commitment: regex.Pattern       # a commitment verb ending the text before a quantity
+    any_commitment: regex.Pattern   # a commitment verb anywhere
+    verbs: frozenset[str]
+    clause_start: regex.Pattern     # searched backwards from a quantity
+    clause_end: regex.Pattern
+    sentence_start: regex.Pattern
+    sentence_end: regex.Pattern
+    exclusions: tuple[Exclusion, ...]
+    subject: SubjectRules
+    rules_dir: Path
+
+
+def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
+    """Read and compile rules/targets.yaml; a malformed entry raises RuleError naming its line."""
+    rules_dir = Path(rules_dir)
+    path = rules_dir / RULES_FILE
+    node = read_yaml(path)
+    top = check_mapping(node, _TOP_SPEC, path, "targets rules")
+    lines = node.key_lines
+
+    units = check_list(top["units"], path, "units", lambda item, _: check_mapping(item, _UNIT_SPEC, path, "unit"))
+    comparators = check_mapping(top["comparators"], _COMPARATOR_SPEC, path, "comparators")
+    for kind in ("prefix", "suffix", "infix"):
+        _check_comparator_map(comparators[kind], path, f"comparators.{kind}")
+    suffix_guards = comparators.get("suffix_not_before", {})
+    scales = top["scales"]
+    for word, factor in scales.items():
+        if not isinstance(factor, int) or factor <= 0:
+            raise RuleError(path, scales.key_lines.get(word), f"scales.{word} must be a positive whole number")
+    per_year = check_mapping(top["per_year"], _PER_YEAR_SPEC, path, "per_year")
+    history = check_mapping(top["history"], _HISTORY_SPEC, path, "history")
+    subject = check_mapping(top["subject"], _SUBJECT_SPEC, path, "subject")
+
+    unit_alternatives = _alternation({u["surface"]: u.get("not_before") for u in units})
+    quantity = (
+        f"(?P<pre>{_alternation(dict.fromkeys(comparators['prefix']))})?"
+        f"(?:(?:(?P<lo>{_NUMBER})(?:{unit_alternatives})?[ \\t]*(?:{_alternation(dict.fromkeys(top['range_separators']))})"
+        f"[ \\t]*(?P<hi>{_NUMBER})|(?P<num>{_NUMBER}))"
+        f"(?P<scale>{_alternation(dict.fromkeys(scales))})?(?P<infix>{_alternation(dict.fromkeys(comparators['infix']))})?"
+        f"(?=[{regex.escape(''.join({u['surface'][0] for u in units}))}])(?P<unit>{unit_alternatives})"
+        f"|百分之(?P<pct>{_NUMBER})|(?P<half>一半))"
+        f"(?P<suf>{_alternation({s: suffix_guards.get(s) for s in comparators['suffix']})})?"
+        f"(?P<per>{_alternation(dict.fromkeys(per_year['suffixes']))})?"
+    )
+    masks = "|".join(f"(?:{m})" for m in top["masks"])
+    scanner = compile_pattern(
+        f"(?P<mask>{masks})|(?P<opener>{history['opener']})|(?P<closer>{history['closer']})"
+        f"|(?P<qty>{quantity})",
+        path, lines["units"], "units/comparators/masks/history",
+    )
+    verbs = top["commitment_verbs"]
+    verb_alternation = _alternation(dict.fromkeys(verbs))
+    commitment = compile_pattern(f"(?:{verb_alternation}){top['verb_particles']}$",
+                                 path, lines["commitment_verbs"], "commitment_verbs")
+    exclusions = check_list(top["exclusions"], path, "exclusions",
+                            lambda item, line: _exclusion(check_mapping(item, _EXCLUSION_SPEC, path, "exclusion"), path, item))
+    modifiers = _alternation(dict.fromkeys(subject["modifier_suffixes"]))
+    return TargetRules(
+        scanner=scanner,
+        units={u["surface"]: u.get("unit", u["surface"]) for u in units},
+        scales=dict(scales),
+        prefixes=dict(comparators["prefix"]),
+        suffixes=dict(comparators["suffix"]),
+        infixes=dict(comparators["infix"]),
+        per_year_cues=regex.compile(per_year["cues"]),
+        commitment=commitment,
+        any_commitment=regex.compile(verb_alternation),
+        verbs=frozenset(verbs),
+        clause_start=regex.compile(f"(?r){top['clause_breaks']}"),
+        clause_end=regex.compile(top["clause_breaks"]),
+        sentence_start=regex.compile(f"(?r){top['sentence_breaks']}"),
+        sentence_end=regex.compile(top["sentence_breaks"]),
+        exclusions=tuple(exclusions),
+        subject=SubjectRules(
+            stop_tokens=frozenset(subject["stop_tokens"]),
+            needs_tokens=regex.compile(_alternation(dict.fromkeys([*subject["stop_tokens"], *verbs, "的", "等", "、"]))),
+            activity_heads=frozenset(subject["activity_heads"]),
+            metric_heads=frozenset(subject["metric_heads"]),
+            modifier_end=regex.compile(f"(?:{modifiers})$"),
+            modifier_any=regex.compile(f"(?r)(?:{modifiers})"),
+            link_tail=regex.compile(subject["link_tail"]),
+            lead=regex.compile(subject["lead"]),
+            trim=regex.compile(subject["trim"]),
+        ),
+        rules_dir=rules_dir,
+    )
+
+
+def _check_comparator_map(node, path: Path, what: str) -> None:
+    for word, comparator in node.items():
+        if comparator not in COMPARATORS:
+            raise RuleError(path, node.key_lines.get(word), f"{what}.{word}: {comparator!r} is not one of {sorted(COMPARATORS)}")
+
+
+def _alternation(words: dict[str, str | None]) -> str:
+    """Words as one alternation, longest first so that 人次 wins over 人; each with its lookahead guard."""
+    return "|".join(regex.escape(w) + (f"(?!{guard})" if guard else "")
+                    for w, guard in sorted(words.items(), key=lambda kv: -len(kv[0])))
+
+
+def _exclusion(d: dict, path: Path, node) -> Exclusion:
+    def pattern(key):
+        return compile_pattern(d[key], path, node.key_lines[key], f"exclusion.{key}") if key in d else None
+    return Exclusion(
+        reason=d["reason"],
+        left=pattern("left"),
+        right=pattern("right"),
+        clause=pattern("clause"),
+        sentence=pattern("sentence"),
+        quantity=pattern("quantity"),
+        numeral=d.get("numeral"),
+        units=frozenset(d["units"]) if "units" in d else None,
+        comparators=frozenset(d["comparators"]) if "comparators" in d else None,
+        no_commitment_in=d.get("no_commitment_in"),
+        unless_commitment=d.get("unless_commitment", False),
+        unless_left=pattern("unless_left"),
+    )
+
+
+# --- numbers ------------------------------------------------------------------
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_LARGE = {"万": 10_000, "亿": 100_000_000}
+
+
+def parse_number(written: str, positional: bool = False) -> float | None:
+    """The value of a number as written: `2.5`, `１２`, `三千` → 3000, `两` → 2, `百` → 100.
+
+    With `positional`, a run of Chinese digits is read digit by digit (`二〇二五` → 2025),
+    as years are written. None when the string is no well-formed number (`三五`).
+    """
+    folded = written.translate(_FULLWIDTH)
+    if folded.replace(".", "", 1).isdigit():
+        return float(folded)
+    if positional and all(ch in _CN_DIGITS for ch in written):
+        return float("".join(str(_CN_DIGITS[ch]) for ch in written))
+    total, section, digit, last_power = 0, 0, None, 10_000
+    for ch in written:
+        if ch in _CN_DIGITS:
+            if digit is not None and digit != 0:
+                return None                      # 三五: two digits in a row
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_SMALL:
+            if _CN_SMALL[ch] >= last_power:
+                return None                      # 五十五十, 十百: powers must fall within a section
+            section += (1 if digit is None else digit) * _CN_SMALL[ch]
+            digit, last_power = None, _CN_SMALL[ch]
+        elif ch in _CN_LARGE:                    # 亿 scales all before it (三万亿), 万 its own section
+            section += digit or 0
+            if ch == "亿":
+                total = ((total + section) or 1) * _CN_LARGE[ch]
+            else:
+                total += (section or 1) * _CN_LARGE[ch]
+            section, digit, last_power = 0, None, 10_000
+        else:
+            return None
+    return float(total + section + (digit or 0))
+
+
+# --- finding ------------------------------------------------------------------
+
+@dataclass
+class _Quantity:
+    start: int
+    end: int
+    surface: str
+    value_min: float
+    value_max: float
+    comparator: str
+    unit: str
+    per_suffix: bool
+    chinese: bool
+    historical: bool
+
+
+@dataclass(frozen=True)
+class _Context:
+    clause_start: int
+    clause_end: int
+    left: str
+    right: str
+    clause: str
+    sentence: str
+
+
+def find_targets(text: str, rules: TargetRules) -> list[Target]:
+    """Every quantified commitment in `text`, in text order; `year` is left to `assign_years`."""
+    quantities = _scan(text, rules)
+    kept: list[tuple[int, _Quantity, _Context]] = []
+    for i, q in enumerate(quantities):
+        ctx = _context(text, q, rules)
+        if not q.historical and not any(_fires(ex, q, ctx, rules) for ex in rules.exclusions):
+            kept.append((i, q, ctx))
+    targets: list[Target] = []
+    for i, q, ctx in kept:
+        prev_end = quantities[i - 1].end if i and quantities[i - 1].end > ctx.clause_start else ctx.clause_start
+        next_start = quantities[i + 1].start if i + 1 < len(quantities) and quantities[i + 1].start < ctx.clause_end else ctx.clause_end
+        subject = _subject(text, q, prev_end, next_start, rules)
+        if subject is None and targets and targets[-1].char_end > ctx.clause_start:
+            subject = targets[-1].subject     # 污水处理率分别达到95%和85%: the same thing counted twice
+        targets.append(Target(
+            quantity_text=q.surface, value_min=q.value_min, value_max=q.value_max,
+            comparator=q.comparator, unit=q.unit,
+            per="年" if q.per_suffix or rules.per_year_cues.search(ctx.left) else None,
+            subject=subject, char_start=q.start, char_end=q.end,
+        ))
+    _share_heads(targets, rules.subject)
+    return targets
+
+
+def _scan(text: str, rules: TargetRules) -> list[_Quantity]:
+    """The one pass: quantities, each marked when it stands in a historical passage."""
+    quantities: list[_Quantity] = []
+    history_year, history_end = None, 0       # a passage runs to its line end or to a later deadline
+    for m in rules.scanner.finditer(text):
+        if m.group("qty") is not None:
+            q = _quantity(m, rules, history_year is not None and m.start() < history_end)
+            if q is not None:
+                quantities.append(q)
+        elif m.group("opener") is not None:
+            history_year = int(m.group("year"))
+            history_end = text.find("\n", m.end())
+            history_end = len(text) if history_end < 0 else history_end
+        elif m.group("closer") is not None and history_year is not None and int(m.group("year")) > history_year:
+            history_year = None
+    return quantities
+
+
+def _quantity(m: regex.Match, rules: TargetRules, historical: bool) -> _Quantity | None:
+    if m.group("half"):                  # 一半, 百分之三十: shares, never names (chinese=False)
+        low = high = 50.0
+        unit, chinese = "%", False
+    elif m.group("pct"):
+        low = high = parse_number(m.group("pct"))
+        unit, chinese = "%", False
+    else:
+        scale = rules.scales.get(m.group("scale"), 1)
+        written = [m.group("lo"), m.group("hi")] if m.group("lo") else [m.group("num")]
+        values = [parse_number(w) for w in written]
+        if any(v is None for v in values):
+            return None
+        low, high = values[0] * scale, values[-1] * scale
+        unit = rules.units[m.group("unit")]
+        chinese = not written[0].translate(_FULLWIDTH).replace(".", "").isdigit()
+    if low is None or high < low:
+        return None
+    if m.group("lo"):
+        comparator = "range"
+    elif m.group("pre"):
+        comparator = rules.prefixes[m.group("pre")]
+    elif m.group("suf"):
+        comparator = rules.suffixes[m.group("suf")]
+    elif m.group("infix"):
+        comparator = rules.infixes[m.group("infix")]
+    else:
+        comparator = "eq"
+    return _Quantity(m.start(), m.end(), m.group(), low, high, comparator, unit, bool(m.group("per")), chinese, historical)
+
+
+def _context(text: str, q: _Quantity, rules: TargetRules) -> _Context:
+    start = _after(rules.clause_start.search(text, 0, q.start))
+    end = _before(rules.clause_end.search(text, q.end), len(text))
+    sentence = text[_after(rules.sentence_start.search(text, 0, start)):_before(rules.sentence_end.search(text, end), len(text))]
+    return _Context(start, end, text[start:q.start], text[q.end:end], text[start:end], sentence)
+
+
+def _after(m: regex.Match | None) -> int:
+    return m.end() if m else 0
+
+
+def _before(m: regex.Match | None, default: int) -> int:
+    return m.start() if m else default
+
+
+def _fires(ex: Exclusion, q: _Quantity, ctx: _Context, rules: TargetRules) -> bool:
+    """Whether every condition of `ex` holds for `q`."""
+    if ex.numeral is not None and ex.numeral != ("chinese" if q.chinese else "arabic"):
+        return False
+    if ex.units is not None and q.unit not in ex.units:
+        return False
+    if ex.comparators is not None and q.comparator not in ex.comparators:
+        return False
+    for pattern, where in ((ex.quantity, q.surface), (ex.left, ctx.left), (ex.right, ctx.right),
+                           (ex.clause, ctx.clause), (ex.sentence, ctx.sentence)):
+        if pattern is not None and not pattern.search(where):
+            return False
+    if ex.no_commitment_in is not None:
+        scope = ctx.clause if ex.no_commitment_in == "clause" else ctx.sentence
+        if rules.any_commitment.search(scope):
+            return False
+    if ex.unless_commitment and rules.commitment.search(ctx.left):
+        return False
+    return not (ex.unless_left is not None and ex.unless_left.search(ctx.left))
+
+
+# --- subject --------------------------------------------------------------------
+
+_CLOSE_QUOTE = regex.compile(r"[”」』]")
+_OPEN_QUOTE = regex.compile(r"[“「『]")
+_LAST_OPEN_QUOTE = regex.compile(r"(?r)[“「『]")
+_BRACKET = regex.compile(r"[（(]")
+_LIST_SEPARATOR = regex.compile(r"[、和及与]")
+
+
+def _subject(text: str, q: _Quantity, prev_end: int, next_start: int, rules: TargetRules) -> str | None:
+    """What is counted: the noun phrase after the quantity, else the phrase before it."""
+    after = _until_unopened_quote(text[q.end:next_start])
+    after = after[:m.start()] if (m := _BRACKET.search(after)) else after
+    if not _LIST_SEPARATOR.match(after):      # 教育专家10名、名校长100名: 10名 counts what precedes it
+        phrase = _phrase_after(after, rules)
+        if phrase:
+            return phrase
+    return _phrase_before(text[prev_end:q.start], rules)
+
+
+def _phrase_after(after: str, rules: TargetRules) -> str | None:
+    s = rules.subject
+    after = s.trim.sub("", after)
+    if not after:
+        return None
+    if not s.needs_tokens.search(after):
+        return after
+    tokens = _drop_modifier(_tokens(after, rules), s)
+    stop = next((k for k, t in enumerate(tokens) if t in s.stop_tokens), len(tokens))
+    return _after_list(tokens[:stop], s)
+
+
+def _phrase_before(before: str, rules: TargetRules) -> str | None:
+    s = rules.subject
+    before = before[_last_open_quote(before):]
+    while (shorter := s.link_tail.sub("", before.rstrip())) != before:
+        before = shorter
+    before = _without_lead(before, s)
+    if not before:
+        return None
+    if not s.needs_tokens.search(before):
+        return before
+    tokens = _tokens(before, rules)
+    verb = _predicate(tokens, rules)
+    phrase = _without_lead(_after_list(_drop_modifier(tokens[verb + 1:], s), s), s)
+    return phrase or (tokens[verb] if verb >= 0 else None)
+
+
+def _without_lead(phrase: str, s: SubjectRules) -> str:
+    """Drop what opens a clause without being counted: 5年内, 每年, 力争全市…"""
+    while (shorter := s.lead.sub("", phrase)) != phrase:
+        phrase = shorter
+    return s.trim.sub("", phrase)
+
+
+def _predicate(tokens: list[str], rules: TargetRules) -> int:
+    """Index of the last commitment verb that governs what follows it, or -1.
+
+    A verb inside a list (…、体育产品研发人才、…) belongs to an item, and one followed
+    by another verb or a metric (研发投入强度) belongs to a compound noun. Before a
+    metric (…企业研发机构覆盖率达到50%) only a verb opening the phrase governs.
+    """
+    if tokens and tokens[-1].endswith(tuple(rules.subject.metric_heads)):
+        return 0 if tokens[0] in rules.verbs else -1
+    limit = tokens.index("、") if "、" in tokens else len(tokens)
+    for k in range(limit - 1, -1, -1):
+        if tokens[k] in rules.verbs:
+            following = tokens[k + 1] if k + 1 < len(tokens) else None
+            if following not in rules.verbs and following not in rules.subject.metric_heads:
+                return k
+    return -1
+
+
+def _tokens(window: str, rules: TargetRules) -> list[str]:
+    # segmentation is all a subject needs: the tokenizer alone, without the pipeline's span ruler
+    return [t.text for t in get_nlp(rules.rules_dir).make_doc(window)]
+
+
+def _drop_modifier(tokens: list[str], s: SubjectRules) -> list[str]:
+    """`X的Y` counts Y (具有国际竞争力的科技型企业), unless Y is an activity on X (产品的研发)."""
+    if "的" not in tokens:
+        return tokens
+    cut = len(tokens) - 1 - tokens[::-1].index("的")
+    head = tokens[cut + 1:]
+    return tokens[:cut] if not head or head[0] in s.activity_heads else head
+
+
+def _until_unopened_quote(after: str) -> str:
+    """Text after a quantity ends at a closing quote it did not open (…达到40%”的目标)."""
+    m = _CLOSE_QUOTE.search(after)
+    if m and not _OPEN_QUOTE.search(after, 0, m.start()):
+        return after[:m.start()]
+    return after
+
+
+def _last_open_quote(before: str) -> int:
+    """Text before a quantity starts after an opening quote it does not close (实现“重点引进…2000名)."""
+    m = _LAST_OPEN_QUOTE.search(before)
+    if m and not _CLOSE_QUOTE.search(before, m.end()):
+        return m.end()
+    return 0
+
+
+def _after_list(tokens: list[str], s: SubjectRules) -> str:
+    """Join tokens; a list closed by 等 is named by what follows 等 (A、B、C等创新平台 → 创新平台)."""
+    if "等" in tokens[:-1]:
+        tokens = tokens[len(tokens) - 1 - tokens[::-1].index("等") + 1:]
+    return s.trim.sub("", "".join(tokens))
+
+
+def _share_heads(targets: list[Target], s: SubjectRules) -> None:
+    """`3款侵入式和5款非侵入式产品`: a subject that is only a modifier takes the next one's head."""
+    for current, following in zip(targets, targets[1:]):
+        if current.subject and following.subject and s.modifier_end.search(current.subject):
+            m = s.modifier_any.search(following.subject)
+            if m and m.end() < len(following.subject):
+                current.subject += following.subject[m.end():]
+
+
+# --- years ----------------------------------------------------------------------
+
+def assign_years(targets: list[Target], dates: list[DateMention], text: str,
+                 measures_spans: list[tuple[int, int]]) -> None:
+    """Set each target's `year` to the deadline that governs it (guide §3).
+
+    The nearest deadline before the target in the same line and measure; else the
+    first deadline after it in the same sentence (up to the next 。); else None.
+    A period (`2012年起5年内`) is no deadline.
+    """
+    deadlines = sorted((d for d in dates if d.kind == "deadline"), key=lambda d: d.char_start)
+    starts = [d.char_start for d in deadlines]
+    spans = sorted(measures_spans)
+    span_starts = [s for s, _ in spans]
+    for target in targets:
+        low = text.rfind("\n", 0, target.char_start) + 1
+        high = text.find("\n", target.char_end)
+        high = len(text) if high < 0 else high
+        k = bisect.bisect_right(span_starts, target.char_start) - 1
+        if k >= 0 and spans[k][0] <= target.char_start < spans[k][1]:
+            low, high = max(low, spans[k][0]), min(high, spans[k][1])
+        target.year = None
+        i = bisect.bisect_left(starts, target.char_start) - 1
+        if i >= 0 and deadlines[i].char_start >= low and deadlines[i].char_end <= target.char_start:
+            target.year = deadlines[i].year
+            continue
+        sentence_end = text.find("。", target.char_end, high)
+        sentence_end = high if sentence_end < 0 else sentence_end
+        j = bisect.bisect_left(starts, target.char_end)
+        if j < len(deadlines) and deadlines[j].char_start < sentence_end:
+            target.year = deadlines[j].year

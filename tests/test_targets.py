@@ -1,0 +1,222 @@
+from pathlib import Path
+
+import pytest
+
+from pipeline.dates import find_dates
+from pipeline.dates import load_rules as load_date_rules
+from pipeline.errors import RuleError
+from pipeline.rules import RULES_DIR
+from pipeline.targets import RULES_FILE, assign_years, find_targets, load_rules, parse_number
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules(RULES_DIR)
+
+
+@pytest.fixture(scope="module")
+def date_rules():
+    return load_date_rules(RULES_DIR)
+
+
+def found(text, rules):
+    targets = find_targets(text, rules)
+    for t in targets:
+        assert text[t.char_start:t.char_end] == t.quantity_text
+    return targets
+
+
+def quantities(text, rules):
+    return [(t.quantity_text, t.value_min, t.value_max, t.comparator, t.unit, t.per) for t in found(text, rules)]
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("2.5", 2.5), ("１２", 12), ("两", 2), ("十", 10), ("二十五", 25), ("一百零五", 105), ("百", 100),
+     ("三千", 3000), ("一万", 10000), ("一亿五千万", 150_000_000), ("三万亿", 3e12), ("三五", None), ("五十五十", None)],
+)
+def test_parse_number_reads_arabic_and_chinese_numerals(written, value):
+    assert parse_number(written) == value
+
+
+def test_parse_number_reads_years_digit_by_digit():
+    assert parse_number("二〇二五", positional=True) == 2025
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("研发两款新型康复设备。", [("两款", 2, 2, "eq", "款", None)]),
+        ("每年完成三千例手术。", [("三千例", 3000, 3000, "eq", "例", "年")]),
+        ("培育十家龙头企业。", [("十家", 10, 10, "eq", "家", None)]),
+        ("新建至少一所职业学院。", [("至少一所", 1, 1, "ge", "所", None)]),
+        ("引进一万名技能人才。", [("一万名", 10000, 10000, "eq", "名", None)]),
+        ("创建百家绿色工厂、千家绿色园区。", [("百家", 100, 100, "eq", "家", None), ("千家", 1000, 1000, "eq", "家", None)]),
+    ],
+)
+def test_find_targets_reads_chinese_numerals(text, expected, rules):
+    assert quantities(text, rules) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("打造2至3个产业集聚区。", ("2至3个", 2, 3, "range")),
+        ("培育2-3家领军企业。", ("2-3家", 2, 3, "range")),
+        ("引育2—3个人才团队。", ("2—3个", 2, 3, "range")),
+        ("建设3～5家服务平台。", ("3～5家", 3, 5, "range")),
+        ("建设1到2个培养基地。", ("1到2个", 1, 2, "range")),
+        ("设立两到三个分中心。", ("两到三个", 2, 3, "range")),
+        ("吸引5家以上研发中心落户。", ("5家以上", 5, 5, "ge")),
+        ("实施不少于15项攻关任务。", ("不少于15项", 15, 15, "ge")),
+        ("服务企业超过200家。", ("超过200家", 200, 200, "gt")),
+        ("布局10家左右创新中心。", ("10家左右", 10, 10, "approx")),
+        ("突破约20项关键技术。", ("约20项", 20, 20, "approx")),
+        ("审批时限压缩至5个工作日以内。", ("5个工作日以内", 5, 5, "le")),
+        ("不良率控制在不超过1%。", ("不超过1%", 1, 1, "le")),
+    ],
+)
+def test_find_targets_reads_ranges_and_bounds(text, expected, rules):
+    assert [q[:4] for q in quantities(text, rules)] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("服务患者5万人次。", ("5万人次", 50000, "人次")),
+        ("设立100亿元产业基金。", ("100亿元", 10_000_000_000, "元")),
+        ("新增装机1.6亿千瓦。", ("1.6亿千瓦", 160_000_000, "千瓦")),
+        ("研发投入强度达到3.5%。", ("3.5%", 3.5, "%")),
+        ("覆盖率提高5个百分点。", ("5个百分点", 5, "百分点")),
+        ("能耗强度下降到全国平均水平的百分之八十。", ("百分之八十", 80, "%")),
+        ("推动一半以上的企业完成改造。", ("一半以上", 50, "%")),
+    ],
+)
+def test_find_targets_folds_scale_words_and_shares(text, expected, rules):
+    assert [(q[0], q[1], q[4]) for q in quantities(text, rules)] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("开展手术3000例/年。", ("3000例/年", "年")),
+        ("实现年服务患者超5万人次。", ("超5万人次", "年")),
+        ("每年资助培养督导员50名、社工100名。", ("50名", "年")),
+        ("产业规模年均增长15%。", ("15%", "年")),
+        ("康复设备应用超2万人次/年。", ("超2万人次/年", "年")),
+        ("建设20个示范社区。", ("20个", None)),
+    ],
+)
+def test_find_targets_marks_yearly_rates(text, expected, rules):
+    assert (quantities(text, rules)[0][0], quantities(text, rules)[0][5]) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # eligibility and scope
+        "对年满18周岁的申请人提供培训。",
+        "加大对35岁以下青年科技人员扶持力度。",
+        "对从业人员超过100人的企业开展检查。",
+        "小微企业500万元及以下的业务免收费用。",
+        # benefits, subsidies and caps granted
+        "对入选项目给予50万元资助。",
+        "提供最高不超过15万元的创业担保贷款。",
+        "对不裁员的企业返还失业保险费的50%。",
+        "对年营业收入首次突破10亿元、50亿元的工业企业，分别给予50万元、100万元奖励。",
+        "贷款期限最长不超过3年，贷款额度最高不超过300万元。",
+        "企业员工超过300人的，可申请认定；在本市连续缴纳社保满6个月。",
+        # norms for individuals
+        "学生顶岗实习一般为6个月。",
+        # names, slogans, drafting
+        "认定一批“三首两新”产品，做到机构、编制、人员、经费四个到位。",
+        "建设5G基站，推进第二类医疗器械审批。",
+        "细化了13条具体举措，8部门联合印发，七部门联合推进。",
+        "从两个方面培育重点产品，推进侵入式、非侵入式两种技术路径。",
+        "实施“百人计划”和千人计划。",
+        "贯彻十八届三中全会精神。",
+        # 一批, 若干, 首例, 首台（套）, 一是, articles
+        "培育一批企业，支持若干项目，实施首例手术，推广首台（套）装备。一是加强领导，打造一支队伍。",
+        # years, periods, document numbers, titles
+        "根据《2025年推进100个项目的通知》（国发〔2025〕12号），2025年起5年内实施。",
+        # history and statistics
+        "2015年，全国建成污水处理厂3000座，覆盖率92%。",
+        "全国土壤点位超标率16.1%，耕地土壤点位超标率19.4%。",
+        "近年来每年减少湿地约510万亩。",
+        "断面数量由“十二五”期间的972个增加。",
+        # a rank, a count annotating a heading
+        "排名前10位的城市，长江流域（108个）。",
+    ],
+)
+def test_find_targets_excludes_settings_names_and_facts(text, rules):
+    assert quantities(text, rules) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("引育10家链主企业、100家专精特新企业和200家创新型中小企业。",
+         [("10家", "链主企业"), ("100家", "专精特新企业"), ("200家", "创新型中小企业")]),
+        ("完成3款侵入式和5款非侵入式脑机接口产品的研发及注册。",
+         [("3款", "侵入式脑机接口产品"), ("5款", "非侵入式脑机接口产品")]),
+        ("布局建设10家左右省级企业技术中心、技术创新中心等创新平台。", [("10家左右", "创新平台")]),
+        ("培育3-5家有全球影响力的生态型企业。", [("3-5家", "生态型企业")]),
+        ("5年内选拔认定教育专家10名、名校长100名。", [("10名", "教育专家"), ("100名", "名校长")]),
+        ("重点引进和培养高层次人才达到2000名左右。", [("2000名左右", "高层次人才")]),
+        ("城市污水处理率分别达到95%和85%。", [("95%", "城市污水处理率"), ("85%", "城市污水处理率")]),
+        ("推动不少于20款产品通过医疗器械注册审批。", [("不少于20款", "产品")]),
+        ("企业研发投入强度达到3%。", [("3%", "企业研发投入强度")]),
+        ("全省规模以上工业企业研发机构覆盖率达到50%。", [("50%", "规模以上工业企业研发机构覆盖率")]),
+        ("七、每年安排专项资金10亿元。", [("10亿元", "专项资金")]),
+        ("培养产生100名“大学生创业能手”。", [("100名", "“大学生创业能手”")]),
+    ],
+)
+def test_find_targets_reads_subjects(text, expected, rules):
+    assert [(t.quantity_text, t.subject) for t in found(text, rules)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "years"),
+    [
+        # a deadline before the target in the same line
+        ("到2027年，建设不少于2个集聚区。到2030年，培育2至3家企业。", None, [2027, 2030]),
+        # a deadline later in the same sentence
+        ("培育10家链主企业，到2030年全部完成。", None, [2030]),
+        # a deadline only in a later sentence does not govern
+        ("构建不少于2万例的数据集。到2030年，建设3-5家平台。", None, [None, 2030]),
+        # a period is no deadline
+        ("2012年起5年内，重点引进100名人才。", None, [None]),
+        # nor does a deadline on an earlier line
+        ("到2027年，突破关键技术。\n培育30家企业。", None, [None]),
+        # nor one in another measure of the same line
+        ("1.到2027年，突破关键技术。2.培育30家企业。", [(0, 15), (15, 26)], [None]),
+        ("“十四五”期间，2025年底前建成5个中心。", None, [2025]),
+    ],
+)
+def test_assign_years_takes_the_governing_deadline(text, spans, years, rules, date_rules):
+    targets = find_targets(text, rules)
+    assign_years(targets, find_dates(text, date_rules), text, spans or [(0, len(text))])
+    assert [t.year for t in targets] == years
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "marker", "message"),
+    [
+        ("  - {surface: 个工作日}", "  - {surface: 个工作日, plural: true}", "plural", "unknown key 'plural'"),
+        ("    left: '(?:第|前|后)$'", "    left: '(?:第|前|后$'", "(?:第|前|后$", "bad pattern"),
+        ("    不少于: ge", "    不少于: atleast", "atleast", "not one of"),
+        ("    numeral: chinese\n    units: [届]", "    numeral: roman\n    units: [届]", "roman", "not one of"),
+        ("  - reason: ordinal", "  - reson: ordinal", "reson", "unknown key 'reson'"),
+        ("scales: {万亿", "scales: {十亿: 0, 万亿", "十亿", "positive whole number"),
+    ],
+)
+def test_load_rules_names_file_and_line_of_a_bad_rule(tmp_path: Path, old, new, marker, message):
+    text = (RULES_DIR / RULES_FILE).read_text(encoding="utf-8")
+    assert old in text
+    bad = text.replace(old, new, 1)
+    (tmp_path / RULES_FILE).write_text(bad, encoding="utf-8")
+    with pytest.raises(RuleError) as raised:
+        load_rules(tmp_path)
+    assert raised.value.line == bad[:bad.index(marker)].count("\n") + 1
+    assert message in raised.value.reason
+    assert RULES_FILE in str(raised.value)
