@@ -52,6 +52,15 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _unknown_agencies(args: argparse.Namespace) -> int:
+    from .query import CANONICAL_COVERAGE_SQL, UNKNOWN_AGENCIES_SQL, format_table, run_query
+
+    print(format_table(*run_query(args.out, CANONICAL_COVERAGE_SQL)))
+    print()
+    print(format_table(*run_query(args.out, UNKNOWN_AGENCIES_SQL)))
+    return 0
+
+
 def _review(args: argparse.Namespace) -> int:
     from .review import build_review
 
@@ -96,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--out", type=Path, default=Path("outputs"), help="directory holding the tables (default: outputs)")
     query.add_argument("--max-width", type=int, default=60, help="cut cells longer than this (default: 60)")
     query.set_defaults(handler=_query)
+
+    unknown = commands.add_parser("unknown-agencies", help="agency names without a canonical name, to grow the alias table",
+                                  description="Coverage of name_canonical, then every name rules/agency_aliases.yaml "
+                                              "does not resolve, with its region and how often it occurs.")
+    unknown.add_argument("--out", type=Path, default=Path("outputs"), help="directory holding the tables (default: outputs)")
+    unknown.set_defaults(handler=_unknown_agencies)
 
     review = commands.add_parser("review", help="write static HTML review pages into OUT/review/",
                                  description="One page per document: the measure tree, the text with targets, "

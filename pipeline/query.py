@@ -51,3 +51,19 @@ def format_table(columns: list[str], rows: list[tuple], max_width: int = 60) -> 
     lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+# Names the alias table (rules/agency_aliases.yaml) does not know yet, most frequent first.
+UNKNOWN_AGENCIES_SQL = """
+SELECT a.name, d.region, count(*) AS rows, count(DISTINCT a.doc_id) AS documents
+FROM agencies a JOIN documents d USING (doc_id)
+WHERE a.name_canonical IS NULL
+GROUP BY a.name, d.region
+ORDER BY rows DESC, a.name
+"""
+
+CANONICAL_COVERAGE_SQL = """
+SELECT count(*) AS agency_rows, count(name_canonical) AS with_canonical,
+       round(100.0 * count(name_canonical) / nullif(count(*), 0), 1) AS percent
+FROM agencies
+"""
