@@ -61,6 +61,21 @@ def _unknown_agencies(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .serving import serve
+
+    serve(args.cron, raw_dir=args.raw, out_dir=args.out, rules_dir=args.rules, batch_size=args.batch_size,
+          api_url=args.api_url, timezone=args.timezone, watch=args.watch)
+    return 0
+
+
+def _server(args: argparse.Namespace) -> int:
+    from .serving import run_server
+
+    run_server(args.host, args.port)
+    return 0
+
+
 def _review(args: argparse.Namespace) -> int:
     from .review import build_review
 
@@ -90,6 +105,26 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--address", help="scheduler of an existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
                                        "(with --runner dask; default: a LocalCluster of --workers processes)")
     run.set_defaults(handler=_run)
+
+    serve = commands.add_parser("serve", help="register the flow with a cron schedule on a Prefect server and run it",
+                                description="Registers deployment extract-policies/scheduled on the Prefect server at "
+                                            "--api-url and executes its runs until Ctrl-C/SIGTERM. Start the server "
+                                            "first with `python -m pipeline server`.")
+    serve.add_argument("--cron", required=True, help='5-field cron schedule, e.g. "0 6 * * *" (06:00 daily)')
+    serve.add_argument("--raw", type=Path, default=Path("raw"), help="directory of input files (default: raw)")
+    serve.add_argument("--out", type=Path, default=Path("outputs"), help="output directory (default: outputs)")
+    serve.add_argument("--rules", type=Path, default=RULES_DIR, help="rules directory (default: the project's rules/)")
+    serve.add_argument("--batch-size", type=int, default=50, help="documents per Prefect task (default: 50)")
+    serve.add_argument("--api-url", help="Prefect API (default: $PREFECT_API_URL or http://127.0.0.1:4200/api)")
+    serve.add_argument("--timezone", default="UTC", help="IANA time zone of the cron schedule (default: UTC)")
+    serve.add_argument("--watch", action="store_true", help="also run within seconds when a file in --raw changes")
+    serve.set_defaults(handler=_serve)
+
+    server = commands.add_parser("server", help="start a local Prefect server (state in .prefect/, no telemetry)",
+                                 description="Runs `prefect server start` on 127.0.0.1 with the project's settings.")
+    server.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    server.add_argument("--port", type=int, default=4200, help="port (default: 4200)")
+    server.set_defaults(handler=_server)
 
     evaluate = commands.add_parser("eval", help="score output tables against gold annotations",
                                    description="Precision/recall/F1 for measures, targets and agencies; "

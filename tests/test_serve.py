@@ -145,30 +145,41 @@ def _no_process_left(process: subprocess.Popen) -> bool:
     return False
 
 
+def _processes_with_env(marker: str) -> list[int]:
+    """Live processes whose environment holds `marker`: flow runs in a session of their own, too (Linux)."""
+    found = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        with contextlib.suppress(OSError):
+            if marker.encode() in environ.read_bytes():
+                found.append(int(environ.parent.name))
+    return found
+
+
 @pytest.mark.slow  # a real Prefect server (15-20 s to start) and two flow runs: ~60 s; runs in CI like the rest
 def test_serve_runs_the_deployment_on_a_real_server(tmp_path):
     raw, out, logs = tmp_path / "raw", tmp_path / "out", tmp_path / "logs"
     raw.mkdir()
     logs.mkdir()
-    first, second = sorted(RAW.iterdir())[:2]
+    first, second = sorted(RAW.glob("*.txt"))[:2]
     shutil.copy(first, raw)
     port = _free_port()
     url = f"http://127.0.0.1:{port}/api"
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": url,
            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_UI_ENABLED": "false"}
-    serve_code = ("from pipeline.serving import serve; "
-                  f"serve('0 6 * * *', raw_dir={str(raw)!r}, out_dir={str(out)!r}, api_url={url!r}, watch=True)")
     processes: dict[str, subprocess.Popen] = {}
+    files = contextlib.ExitStack()
 
     def start(name: str, command: list[str]) -> None:
+        stdout = files.enter_context((logs / f"{name}.out").open("w"))
+        stderr = files.enter_context((logs / f"{name}.err").open("w"))
         processes[name] = subprocess.Popen(command, env=env, cwd=PROJECT, start_new_session=True,
-                                           stdout=(logs / f"{name}.out").open("w"),
-                                           stderr=(logs / f"{name}.err").open("w"))
+                                           stdout=stdout, stderr=stderr)
 
     try:
         start("server", server_command("127.0.0.1", port))
         _wait("the server", lambda: _api(url, "/health") is True, 60, processes, logs)
-        start("serve", [sys.executable, "-c", serve_code])
+        start("serve", [sys.executable, "-m", "pipeline", "serve", "--cron", "0 6 * * *", "--raw", str(raw),
+                        "--out", str(out), "--api-url", url, "--watch"])
         deployment = _wait("the deployment", lambda: _api(url, f"/deployments/name/{DEPLOYMENT}"), 60,
                            processes, logs)
         assert [s["schedule"]["cron"] for s in deployment["schedules"]] == ["0 6 * * *"]
@@ -199,6 +210,7 @@ def test_serve_runs_the_deployment_on_a_real_server(tmp_path):
         assert _stop(processes["server"], signal.SIGINT) == 0   # as Ctrl-C stops it
         for name, process in processes.items():
             assert _no_process_left(process), f"{name} left processes behind"
+        assert _processes_with_env(f"PREFECT_HOME={env['PREFECT_HOME']}\0") == []
         serve_err, server_err = (logs / "serve.err").read_text(), (logs / "server.err").read_text()
         for bad in ("Traceback", "ERROR", "RuntimeWarning", "telemetry"):
             assert bad not in serve_err, serve_err
@@ -208,3 +220,4 @@ def test_serve_runs_the_deployment_on_a_real_server(tmp_path):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        files.close()
