@@ -101,12 +101,19 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _api(url: str, path: str, body: dict | None = None):
+def _api(url: str, path: str, body: dict | None = None, attempts: int = 10):
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url + path, data=data, headers={"Content-Type": "application/json"},
                                      method="GET" if body is None else "POST")
-    with urllib.request.urlopen(request, timeout=5) as response:
-        return json.load(response)
+    for attempt in range(attempts):
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as exc:
+            # a busy server (SQLite locked on a loaded machine) answers 503: ask again
+            if exc.code != 503 or attempt == attempts - 1:
+                raise
+            time.sleep(1)
 
 
 def _wait(what: str, check, timeout: float, processes: dict[str, subprocess.Popen], logs: Path):
