@@ -9,7 +9,10 @@ candidate windows found by regex: tokenizing whole documents is the slow path.
   comparators whole (`省发展改革委`, `万人次`, `不少于`).
 - `rules/spans/*.jsonl`: SpanRuler patterns, spaCy's format
   (`{"label": ..., "pattern": ..., "id": ...}`), one per line; the spans land
-  in `doc.spans["rules"]`.
+  in `doc.spans["rules"]` (overlapping spans are all kept). A phrase pattern is
+  segmented by jieba like the text, so a word jieba cuts in two still matches
+  as a two-token span. The span ruler is only added when there is a pattern:
+  an empty ruler makes spaCy warn (W036) on every call.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ def read_lexicon(path: Path) -> list[tuple[str, int | None, str | None]]:
     return entries
 
 
-def read_span_patterns(path: Path) -> list[dict]:
+def read_span_patterns(path: Path) -> list[tuple[int, dict]]:
     """Read SpanRuler patterns, checking keys and pattern shape per line."""
     patterns = []
     for number, obj in read_jsonl(path):
@@ -69,6 +72,13 @@ def read_span_patterns(path: Path) -> list[dict]:
     return patterns
 
 
+def load_span_patterns(rules_dir: Path = RULES_DIR) -> list[tuple[Path, int, dict]]:
+    """Every pattern of `rules_dir/spans/*.jsonl` as (file, line, pattern), in file order."""
+    return [(path, number, pattern)
+            for path in sorted((rules_dir / "spans").glob("*.jsonl"))
+            for number, pattern in read_span_patterns(path)]
+
+
 @lru_cache(maxsize=4)
 def get_nlp(rules_dir: Path = RULES_DIR) -> Language:
     """The shared pipeline for `rules_dir`, built on first use."""
@@ -76,14 +86,24 @@ def get_nlp(rules_dir: Path = RULES_DIR) -> Language:
         for word, freq, tag in read_lexicon(lexicon):
             jieba.add_word(word, freq, tag)
     nlp = Chinese.from_config({"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    ruler = nlp.add_pipe("span_ruler", config={"spans_key": SPANS_KEY, "validate": True, "overwrite": False})
-    for spans_file in sorted((rules_dir / "spans").glob("*.jsonl")):
-        for number, pattern in read_span_patterns(spans_file):
-            try:
-                ruler.add_patterns([pattern])
+    patterns = load_span_patterns(rules_dir)
+    if patterns:
+        ruler = nlp.add_pipe("span_ruler", config={"spans_key": SPANS_KEY, "validate": True, "overwrite": False})
+        for path, number, pattern in patterns:
+            try:  # one by one, so that an error names its line
+                ruler.add_patterns([pattern, *_whole_word(nlp, pattern)])
             except Exception as exc:  # spaCy raises ValueError/MatchPatternError with its own text
-                raise RuleError(spans_file, number, f"invalid span pattern: {exc}") from exc
+                raise RuleError(path, number, f"invalid span pattern: {exc}") from exc
     return nlp
+
+
+def _whole_word(nlp: Language, pattern: dict) -> list[dict]:
+    """A phrase jieba cuts when alone (降至 → 降 至) may stay one token in context
+    (降至58%): match it as one token too."""
+    phrase = pattern["pattern"]
+    if isinstance(phrase, str) and len(nlp.make_doc(phrase)) > 1:
+        return [{**pattern, "pattern": [{"ORTH": phrase}]}]
+    return []
 
 
 def tokenize(text: str, rules_dir: Path = RULES_DIR) -> Doc:

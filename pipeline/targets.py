@@ -5,7 +5,9 @@ word, its comparators and `/年`), and on the way the spans that cannot hold a
 target (masks: 《titles》, document numbers, short quoted names) and the
 historical passages. Each quantity is then kept or dropped by the
 exclusions of rules/targets.yaml, tested on its clause. Only kept quantities
-are tokenized (spaCy/jieba, short windows) to read their subject.
+are tokenized (spaCy/jieba, short windows) to read their subject, whose word
+classes (commitment verbs, stop words, activities, metrics) are the span labels
+the SpanRuler of pipeline/nlp.py sets from rules/spans/targets.jsonl.
 """
 
 from __future__ import annotations
@@ -18,11 +20,20 @@ import regex
 
 from .errors import RuleError
 from .model import DateMention, Target
-from .nlp import get_nlp
+from .nlp import SPANS_KEY, get_nlp, load_span_patterns
 from .rules import RULES_DIR, Field, check_list, check_mapping, compile_pattern, read_yaml
 
 RULES_FILE = "targets.yaml"
 COMPARATORS = frozenset({"eq", "ge", "gt", "le", "approx", "range"})
+
+# Span labels (rules/spans/*.jsonl) the subject reader acts on.
+VERB, STOP, ACTIVITY, METRIC = "VERB", "SUBJECT_STOP", "ACTIVITY", "METRIC"
+# One source of truth: the regex side (commitment tests, the needs-tokens filter, a
+# phrase ending in a metric) is built at load time from the span lines of these
+# labels, which must therefore be phrases, not token patterns.
+_PHRASE_LABELS = (VERB, STOP, METRIC)
+# Function words the reader tests by their text: `X的Y`, `A、B等C`.
+_OF, _ETC, _ENUM = "的", "等", "、"
 
 _TOP_SPEC = {
     "units": Field(list),
@@ -32,7 +43,6 @@ _TOP_SPEC = {
     "masks": Field(list, items=str, pattern=True),
     "clause_breaks": Field(str, pattern=True),
     "sentence_breaks": Field(str, pattern=True),
-    "commitment_verbs": Field(list, items=str),
     "verb_particles": Field(str, pattern=True),
     "per_year": Field(dict),
     "history": Field(dict),
@@ -58,9 +68,6 @@ _EXCLUSION_SPEC = {
     "unless_left": Field(str, required=False, pattern=True),
 }
 _SUBJECT_SPEC = {
-    "stop_tokens": Field(list, items=str),
-    "activity_heads": Field(list, items=str),
-    "metric_heads": Field(list, items=str),
     "modifier_suffixes": Field(list, items=str),
     "link_tail": Field(str, pattern=True),
     "lead": Field(str, pattern=True),
@@ -89,10 +96,8 @@ class Exclusion:
 
 @dataclass(frozen=True)
 class SubjectRules:
-    stop_tokens: frozenset[str]
     needs_tokens: regex.Pattern     # a window without any of these reads the same untokenized
-    activity_heads: frozenset[str]
-    metric_heads: frozenset[str]
+    metric_end: regex.Pattern       # a phrase ending in a METRIC word, also inside a token (管理水平)
     modifier_end: regex.Pattern     # a subject ending in a modifier suffix
     modifier_any: regex.Pattern     # any modifier suffix, to find the shared head
     link_tail: regex.Pattern
@@ -111,7 +116,6 @@ class TargetRules:
     per_year_cues: regex.Pattern
     commitment: regex.Pattern       # a commitment verb ending the text before a quantity
     any_commitment: regex.Pattern   # a commitment verb anywhere
-    verbs: frozenset[str]
     clause_start: regex.Pattern     # searched backwards from a quantity
     clause_end: regex.Pattern
     sentence_start: regex.Pattern
@@ -159,12 +163,12 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
         f"|(?P<qty>{quantity})",
         path, lines["units"], "units/comparators/masks/history",
     )
-    verbs = top["commitment_verbs"]
-    verb_alternation = _alternation(dict.fromkeys(verbs))
-    commitment = compile_pattern(f"(?:{verb_alternation}){top['verb_particles']}$",
-                                 path, lines["commitment_verbs"], "commitment_verbs")
     exclusions = check_list(top["exclusions"], path, "exclusions",
                             lambda item, line: _exclusion(check_mapping(item, _EXCLUSION_SPEC, path, "exclusion"), path, item))
+    words = _span_words(rules_dir)
+    verb_alternation = _alternation(dict.fromkeys(words[VERB]))
+    commitment = compile_pattern(f"(?:{verb_alternation}){top['verb_particles']}$",
+                                 path, lines["verb_particles"], "verb_particles")
     modifiers = _alternation(dict.fromkeys(subject["modifier_suffixes"]))
     return TargetRules(
         scanner=scanner,
@@ -176,17 +180,14 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
         per_year_cues=regex.compile(per_year["cues"]),
         commitment=commitment,
         any_commitment=regex.compile(verb_alternation),
-        verbs=frozenset(verbs),
         clause_start=regex.compile(f"(?r){top['clause_breaks']}"),
         clause_end=regex.compile(top["clause_breaks"]),
         sentence_start=regex.compile(f"(?r){top['sentence_breaks']}"),
         sentence_end=regex.compile(top["sentence_breaks"]),
         exclusions=tuple(exclusions),
         subject=SubjectRules(
-            stop_tokens=frozenset(subject["stop_tokens"]),
-            needs_tokens=regex.compile(_alternation(dict.fromkeys([*subject["stop_tokens"], *verbs, "的", "等", "、"]))),
-            activity_heads=frozenset(subject["activity_heads"]),
-            metric_heads=frozenset(subject["metric_heads"]),
+            needs_tokens=regex.compile(_alternation(dict.fromkeys([*words[STOP], *words[VERB], _OF, _ETC, _ENUM]))),
+            metric_end=regex.compile(f"(?:{_alternation(dict.fromkeys(words[METRIC]))})$"),
             modifier_end=regex.compile(f"(?:{modifiers})$"),
             modifier_any=regex.compile(f"(?r)(?:{modifiers})"),
             link_tail=regex.compile(subject["link_tail"]),
@@ -195,6 +196,21 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
         ),
         rules_dir=rules_dir,
     )
+
+
+def _span_words(rules_dir: Path) -> dict[str, list[str]]:
+    """The phrases of each label in _PHRASE_LABELS, from the span patterns the pipeline's ruler holds."""
+    words: dict[str, list[str]] = {label: [] for label in _PHRASE_LABELS}
+    for path, number, pattern in load_span_patterns(rules_dir):
+        if pattern["label"] in words:
+            if not isinstance(pattern["pattern"], str):
+                raise RuleError(path, number, f"{pattern['label']} patterns must be phrases (strings): "
+                                              "pipeline/targets.py also builds regexes from them")
+            words[pattern["label"]].append(pattern["pattern"])
+    for label, phrases in words.items():
+        if not phrases:
+            raise RuleError(rules_dir / "spans", None, f"no {label} span pattern: the target rules need them")
+    return words
 
 
 def _check_comparator_map(node, path: Path, what: str) -> None:
@@ -426,6 +442,13 @@ def _subject(text: str, q: _Quantity, prev_end: int, next_start: int, rules: Tar
     return _phrase_before(text[prev_end:q.start], rules)
 
 
+@dataclass(frozen=True)
+class _Token:
+    """A jieba token, or a span of the rules that covers several, with the span labels it carries."""
+    text: str
+    labels: frozenset[str]
+
+
 def _phrase_after(after: str, rules: TargetRules) -> str | None:
     s = rules.subject
     after = s.trim.sub("", after)
@@ -433,8 +456,8 @@ def _phrase_after(after: str, rules: TargetRules) -> str | None:
         return None
     if not s.needs_tokens.search(after):
         return after
-    tokens = _drop_modifier(_tokens(after, rules), s)
-    stop = next((k for k, t in enumerate(tokens) if t in s.stop_tokens), len(tokens))
+    tokens = _drop_modifier(_tokens(after, rules))
+    stop = next((k for k, t in enumerate(tokens) if STOP in t.labels), len(tokens))
     return _after_list(tokens[:stop], s)
 
 
@@ -450,8 +473,8 @@ def _phrase_before(before: str, rules: TargetRules) -> str | None:
         return before
     tokens = _tokens(before, rules)
     verb = _predicate(tokens, rules)
-    phrase = _without_lead(_after_list(_drop_modifier(tokens[verb + 1:], s), s), s)
-    return phrase or (tokens[verb] if verb >= 0 else None)
+    phrase = _without_lead(_after_list(_drop_modifier(tokens[verb + 1:]), s), s)
+    return phrase or (tokens[verb].text if verb >= 0 else None)
 
 
 def _without_lead(phrase: str, s: SubjectRules) -> str:
@@ -461,36 +484,56 @@ def _without_lead(phrase: str, s: SubjectRules) -> str:
     return s.trim.sub("", phrase)
 
 
-def _predicate(tokens: list[str], rules: TargetRules) -> int:
+def _predicate(tokens: list[_Token], rules: TargetRules) -> int:
     """Index of the last commitment verb that governs what follows it, or -1.
 
     A verb inside a list (…、体育产品研发人才、…) belongs to an item, and one followed
     by another verb or a metric (研发投入强度) belongs to a compound noun. Before a
     metric (…企业研发机构覆盖率达到50%) only a verb opening the phrase governs.
     """
-    if tokens and tokens[-1].endswith(tuple(rules.subject.metric_heads)):
-        return 0 if tokens[0] in rules.verbs else -1
-    limit = tokens.index("、") if "、" in tokens else len(tokens)
+    if rules.subject.metric_end.search("".join(t.text for t in tokens)):
+        return 0 if tokens and VERB in tokens[0].labels else -1
+    limit = next((k for k, t in enumerate(tokens) if t.text == _ENUM), len(tokens))
     for k in range(limit - 1, -1, -1):
-        if tokens[k] in rules.verbs:
-            following = tokens[k + 1] if k + 1 < len(tokens) else None
-            if following not in rules.verbs and following not in rules.subject.metric_heads:
+        if VERB in tokens[k].labels:
+            following = tokens[k + 1].labels if k + 1 < len(tokens) else frozenset()
+            if not following & {VERB, METRIC}:
                 return k
     return -1
 
 
-def _tokens(window: str, rules: TargetRules) -> list[str]:
-    # segmentation is all a subject needs: the tokenizer alone, without the pipeline's span ruler
-    return [t.text for t in get_nlp(rules.rules_dir).make_doc(window)]
+def _tokens(window: str, rules: TargetRules) -> list[_Token]:
+    """The window's tokens, the longest span of the rules over several merged into one.
+
+    A merged token carries the labels of every span within it, so merging loses no
+    label of a single token (提高到: VERB, and SUBJECT_STOP from 到).
+    """
+    doc = get_nlp(rules.rules_dir)(window)
+    texts = [t.text for t in doc]
+    spans = [(s.start, s.end, s.label_) for s in doc.spans[SPANS_KEY]]
+    # longest first, then leftmost (spacy.util.filter_spans on plain tuples: this runs per window)
+    merged, taken = [], set()
+    for start, end, _ in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        if not taken.intersection(range(start, end)):
+            merged.append((start, end))
+            taken.update(range(start, end))
+    tokens, k = [], 0
+    for start, end in sorted(merged):
+        tokens += [_Token(text, frozenset()) for text in texts[k:start]]
+        labels = frozenset(label for s, e, label in spans if start <= s and e <= end)
+        tokens.append(_Token("".join(texts[start:end]), labels))
+        k = end
+    tokens += [_Token(text, frozenset()) for text in texts[k:]]
+    return tokens
 
 
-def _drop_modifier(tokens: list[str], s: SubjectRules) -> list[str]:
-    """`X的Y` counts Y (具有国际竞争力的科技型企业), unless Y is an activity on X (产品的研发)."""
-    if "的" not in tokens:
+def _drop_modifier(tokens: list[_Token]) -> list[_Token]:
+    """`X的Y` counts Y (具有国际竞争力的科技型企业), unless Y is an ACTIVITY on X (产品的研发)."""
+    cut = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].text == _OF), None)
+    if cut is None:
         return tokens
-    cut = len(tokens) - 1 - tokens[::-1].index("的")
     head = tokens[cut + 1:]
-    return tokens[:cut] if not head or head[0] in s.activity_heads else head
+    return tokens[:cut] if not head or ACTIVITY in head[0].labels else head
 
 
 def _until_unopened_quote(after: str) -> str:
@@ -509,11 +552,12 @@ def _last_open_quote(before: str) -> int:
     return 0
 
 
-def _after_list(tokens: list[str], s: SubjectRules) -> str:
+def _after_list(tokens: list[_Token], s: SubjectRules) -> str:
     """Join tokens; a list closed by 等 is named by what follows 等 (A、B、C等创新平台 → 创新平台)."""
-    if "等" in tokens[:-1]:
-        tokens = tokens[len(tokens) - 1 - tokens[::-1].index("等") + 1:]
-    return s.trim.sub("", "".join(tokens))
+    texts = [t.text for t in tokens]
+    if _ETC in texts[:-1]:
+        texts = texts[len(texts) - texts[::-1].index(_ETC):]
+    return s.trim.sub("", "".join(texts))
 
 
 def _share_heads(targets: list[Target], s: SubjectRules) -> None:

@@ -1,9 +1,10 @@
+import warnings
 from pathlib import Path
 
 import pytest
 
 from pipeline.errors import RuleError
-from pipeline.nlp import read_lexicon, read_span_patterns
+from pipeline.nlp import get_nlp, read_lexicon, read_span_patterns
 from pipeline.rules import RULES_DIR, Field, check_list, check_mapping, read_yaml, rules_version
 from pipeline.ruleset import load_ruleset
 
@@ -54,6 +55,33 @@ def test_read_span_patterns_names_line(tmp_path, jsonl, line, message):
     with pytest.raises(RuleError) as raised:
         read_span_patterns(path)
     assert (raised.value.line, message in raised.value.reason) == (line, True)
+
+
+@pytest.mark.parametrize(
+    ("jsonl", "line"),
+    [
+        ('{"label": "UNIT", "pattern": "家"}\n{"label": "UNIT", "pattern": [{"LIKE_NUMBER": true}, {"ORTH": "家"}]}\n', 2),
+        ('{"label": "UNIT", "pattern": [{"ORTH": {"IN": "家"}}]}\n', 1),
+        ('{"label": "UNIT", "pattern": "家"}\n\n{"label": "UNIT", "pattern": [{"TEXT": {"REGEX": "(家"}}]}\n', 3),
+    ],
+)
+def test_get_nlp_names_line_of_a_pattern_spacy_rejects(tmp_path, jsonl, line):
+    (tmp_path / "spans").mkdir()
+    (tmp_path / "spans" / "bad.jsonl").write_text(jsonl, encoding="utf-8")
+    with pytest.raises(RuleError) as raised:
+        get_nlp(tmp_path)
+    assert (raised.value.line, "bad.jsonl" in str(raised.value)) == (line, True)
+
+
+@pytest.mark.parametrize("patterns", ["", '{"label": "UNIT", "pattern": "家"}\n'])
+def test_get_nlp_runs_without_warnings(tmp_path, patterns):
+    (tmp_path / "spans").mkdir()
+    (tmp_path / "spans" / "units.jsonl").write_text(patterns, encoding="utf-8")
+    nlp = get_nlp(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        doc = nlp("建设10家工厂")
+    assert [span.text for span in doc.spans.get("rules", [])] == (["家"] if patterns else [])
 
 
 @pytest.mark.parametrize(

@@ -1,3 +1,5 @@
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -8,10 +10,31 @@ from pipeline.errors import RuleError
 from pipeline.rules import RULES_DIR
 from pipeline.targets import RULES_FILE, assign_years, find_targets, load_rules, parse_number
 
+# Span patterns the shipped rules lack, each a phrase jieba cuts in two unless noted.
+EXTRA_SPANS = [
+    ("SUBJECT_STOP", "服务于"),
+    ("SUBJECT_STOP", "辐射带动"),   # holds 带动, a VERB and SUBJECT_STOP of its own
+    ("ACTIVITY", "临床试验"),       # one token
+    ("ACTIVITY", "转移转化"),
+    ("VERB", "择优推荐"),
+    ("METRIC", "经费支出"),         # one token
+]
+
 
 @pytest.fixture(scope="module")
 def rules():
     return load_rules(RULES_DIR)
+
+
+@pytest.fixture(scope="module")
+def extended_rules(tmp_path_factory):
+    """The shipped rules plus EXTRA_SPANS."""
+    root = tmp_path_factory.mktemp("rules")
+    shutil.copytree(RULES_DIR, root, dirs_exist_ok=True)
+    with (root / "spans" / "targets.jsonl").open("a", encoding="utf-8") as spans:
+        for label, phrase in EXTRA_SPANS:
+            spans.write(json.dumps({"label": label, "pattern": phrase}, ensure_ascii=False) + "\n")
+    return load_rules(root)
 
 
 @pytest.fixture(scope="module")
@@ -173,6 +196,44 @@ def test_find_targets_excludes_settings_names_and_facts(text, rules):
 )
 def test_find_targets_reads_subjects(text, expected, rules):
     assert [(t.quantity_text, t.subject) for t in found(text, rules)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "shipped", "extended"),
+    [
+        # a SUBJECT_STOP phrase ends the noun phrase after the quantity
+        ("培育20家龙头企业服务于全省产业。", [("20家", "龙头企业服务于全省产业")], [("20家", "龙头企业")]),
+        ("新建10个中心辐射带动周边地区。", [("10个", "中心辐射")], [("10个", "中心")]),
+        # after X的, an ACTIVITY on X is not the counted thing
+        ("推动5款产品的临床试验。", [("5款", "临床试验")], [("5款", "产品")]),
+        ("推动5项成果的转移转化。", [("5项", "转移转化")], [("5项", "成果")]),
+        # a VERB governs the phrase before a clause-final quantity, and makes it a commitment
+        ("每年择优推荐青年人才100名。", [], [("100名", "青年人才")]),
+        # a phrase ending in a METRIC is governed only by a verb that opens it
+        ("推动企业增加研发经费支出达到500亿元。", [("500亿元", "经费支出")], [("500亿元", "企业增加研发经费支出")]),
+    ],
+)
+def test_find_targets_reads_subjects_by_span_labels(text, shipped, extended, rules, extended_rules):
+    assert [(t.quantity_text, t.subject) for t in found(text, rules)] == shipped
+    assert [(t.quantity_text, t.subject) for t in found(text, extended_rules)] == extended
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ({"label": "VERB", "pattern": [{"ORTH": "培育"}]}, "must be phrases"),
+        ({"label": "SUBJECT_STOP", "pattern": [{"TEXT": {"REGEX": "^赴"}}]}, "must be phrases"),
+    ],
+)
+def test_load_rules_names_the_span_line_the_regex_side_cannot_use(tmp_path, line, message):
+    shutil.copytree(RULES_DIR, tmp_path, dirs_exist_ok=True)
+    spans = tmp_path / "spans" / "targets.jsonl"
+    lines = spans.read_text(encoding="utf-8").splitlines()
+    lines.insert(2, json.dumps(line, ensure_ascii=False))
+    spans.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(RuleError) as raised:
+        load_rules(tmp_path)
+    assert (raised.value.line, message in raised.value.reason, "targets.jsonl" in str(raised.value)) == (3, True, True)
 
 
 @pytest.mark.parametrize(
