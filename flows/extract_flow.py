@@ -7,10 +7,9 @@ from pathlib import Path
 from prefect import flow, get_run_logger, runtime, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from pipeline.extract import Rows, extract_files
 from pipeline.rules import RULES_DIR
 from pipeline.ruleset import load_ruleset
-from pipeline.run import RunContext, RunSummary, batches, publish_rows, start_run
+from pipeline.run import Batch, RunContext, RunSummary, batches, extract_batch, publish_batches, start_run
 
 
 @task(name="plan", retries=2, retry_delay_seconds=1)  # retries only around file-system I/O
@@ -19,13 +18,13 @@ def plan(raw_dir: str, out_dir: str, rules_version: str, full: bool) -> RunConte
 
 
 @task(name="extract-batch")
-def extract_batch(paths: list[str], raw_dir: str, rules_dir: str) -> Rows:
-    return extract_files([Path(p) for p in paths], Path(raw_dir), load_ruleset(Path(rules_dir)))
+def extract(paths: list[str], raw_dir: str, rules_dir: str) -> Batch:
+    return extract_batch([Path(p) for p in paths], Path(raw_dir), load_ruleset(Path(rules_dir)))
 
 
 @task(name="publish", retries=2, retry_delay_seconds=1)
-def publish(rows: Rows, out_dir: str, context: RunContext, flow_run_id: str | None) -> RunSummary:
-    return publish_rows(rows, Path(out_dir), context, flow_run_id)
+def publish(results: list[Batch], out_dir: str, context: RunContext, flow_run_id: str | None) -> RunSummary:
+    return publish_batches(results, Path(out_dir), context, flow_run_id)
 
 
 @flow(name="extract-policies")
@@ -36,11 +35,8 @@ def extract_policies(raw_dir: str = "raw", out_dir: str = "outputs", rules_dir: 
     context = plan(raw_dir, out_dir, rules.version, full)
     logger.info(context.plan.describe())
     paths = [str(item.path) for item in context.plan.to_extract]
-    futures = extract_batch.map(batches(paths, batch_size), raw_dir=unmapped(raw_dir), rules_dir=unmapped(rules_dir))
-    rows = Rows()
-    for future in futures:
-        rows.extend(future.result())
-    summary = publish(rows, out_dir, context, str(runtime.flow_run.id))
+    futures = extract.map(batches(paths, batch_size), raw_dir=unmapped(raw_dir), rules_dir=unmapped(rules_dir))
+    summary = publish([future.result() for future in futures], out_dir, context, str(runtime.flow_run.id))
     create_markdown_artifact(summary.markdown(), key="run-summary", description="documents, rows per table, errors")
     create_table_artifact(summary.documents, key="document-counts", description="rows per table for each document")
     logger.info(summary.describe())

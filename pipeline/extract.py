@@ -75,6 +75,11 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
 
     measures = segment(text, rules.numbering)
     index = _MeasureIndex(measures, doc_id)
+    warnings = list(doc.warnings)
+    if not measures:
+        warnings.append(("no_measures", "no numbered measures found (一、 （一） 1. …): is this a plan?"))
+    rows.errors = [{"source_file": doc.source_file, "severity": "warning", "doc_id": doc_id, "stage": "extract",
+                    "error_code": code, "message": message} for code, message in warnings]
     for measure in measures:
         rows.tables["measures"].append({
             "doc_id": doc_id, "measure_id": index.ids[measure.ordinal],
@@ -127,15 +132,17 @@ def extract_files(paths: list[Path], raw_dir: Path, rules: RuleSet) -> Rows:
             doc = read_document(path, raw_dir)
             result.extend(extract_document(doc, rules))
         except InputError as exc:
-            result.errors.append({"source_file": _relative(path, raw_dir), "stage": exc.stage,
-                                  "error_code": exc.code, "message": exc.reason})
+            result.errors.append(_error(path, raw_dir, exc.stage, exc.code, exc.reason))
         except PipelineError as exc:
-            result.errors.append({"source_file": _relative(path, raw_dir), "stage": "extract",
-                                  "error_code": "extract_failed", "message": str(exc)})
+            result.errors.append(_error(path, raw_dir, "extract", "extract_failed", str(exc)))
         except Exception as exc:  # noqa: BLE001 - a bug on one document must not lose the others
-            result.errors.append({"source_file": _relative(path, raw_dir), "stage": "extract",
-                                  "error_code": "internal_error", "message": f"{type(exc).__name__}: {exc}"})
+            result.errors.append(_error(path, raw_dir, "extract", "internal_error", f"{type(exc).__name__}: {exc}"))
     return result
+
+
+def _error(path: Path, raw_dir: Path, stage: str, code: str, message: str) -> dict:
+    return {"source_file": _relative(path, raw_dir), "severity": "error", "doc_id": None, "stage": stage,
+            "error_code": code, "message": message}
 
 
 def _relative(path: Path, raw_dir: Path) -> str:

@@ -75,7 +75,7 @@ def _read_previous(snapshot: Path | None, versions: dict[str, str]) -> tuple[dic
     if (snapshot / "errors.parquet").exists():
         for e in read_parquet(snapshot / "errors.parquet").to_pylist():
             same_versions = e.get("pipeline_version") == versions["pipeline_version"] and e.get("rules_version") == versions["rules_version"]
-            if same_versions and e.get("source_sha256"):
+            if same_versions and e.get("severity") == "error" and e.get("source_sha256"):
                 errors[e["source_file"]] = e["source_sha256"]
     return previous, errors
 
@@ -126,11 +126,10 @@ def carry_forward(snapshot: Path | None, plan: Plan, tables: dict[str, pa.Schema
             carried[name] = schema.empty_table()
             continue
         table = read_parquet(path)
-        if "doc_id" in table.column_names:
-            mask = pc.is_in(table["doc_id"], value_set=pa.array(plan.carried_doc_ids, pa.string()))
-        elif name == "errors":
-            mask = pc.is_in(table["source_file"], value_set=pa.array(plan.carried_error_files, pa.string()))
-        else:
-            continue  # tables that are not per document (runs) are handled by the caller
+        doc_ids = pa.array(plan.carried_doc_ids, pa.string())
+        mask = pc.is_in(table["doc_id"], value_set=doc_ids)
+        if name == "errors":  # failures have no doc_id: they are carried by file name
+            failed = pc.is_in(table["source_file"], value_set=pa.array(plan.carried_error_files, pa.string()))
+            mask = pc.or_(pc.fill_null(mask, False), pc.and_(failed, pc.equal(table["severity"], "error")))
         carried[name] = table.filter(mask).cast(schema)
     return carried

@@ -92,3 +92,4 @@ class SourceDocument:
     text: str                    # normalized body text; every offset indexes this
     metadata: dict[str, str] = field(default_factory=dict)   # front matter / HTML head: title, date, link
     encoding: str = "utf-8"
+    warnings: list[tuple[str, str]] = field(default_factory=list)   # (code, message): read, but not cleanly

@@ -10,10 +10,11 @@ from pathlib import Path
 import pyarrow as pa
 
 from . import PIPELINE_VERSION
-from .extract import Rows
+from .extract import extract_files
 from .incremental import Plan, carry_forward, plan_run, read_parquet
 from .ingest import list_inputs
 from .publish import current_snapshot, publish
+from .ruleset import RuleSet
 from .schemas import DOCUMENT_TABLES, TABLES
 from .tables import combine, to_arrow
 
@@ -32,14 +33,14 @@ class RunSummary:
         lines = [f"# Run {self.run_id}", "", self.plan, "", "| table | rows |", "|---|---:|"]
         lines += [f"| {name} | {count} |" for name, count in self.rows.items()]
         lines += ["", f"## Errors ({len(self.errors)})", ""]
-        lines += [f"- `{e['source_file']}` [{e['error_code']}] {e['message']}" for e in self.errors] or ["none"]
+        lines += [f"- {e['severity']} `{e['source_file']}` [{e['error_code']}] {e['message']}" for e in self.errors] or ["none"]
         return "\n".join(lines)
 
     def describe(self) -> str:
         counts = ", ".join(f"{name} {count}" for name, count in self.rows.items())
         text = f"run {self.run_id}: {self.plan}\ntables in {self.out_dir}: {counts}"
         for error in self.errors:
-            text += f"\n  failed: {error['source_file']} [{error['error_code']}] {error['message']}"
+            text += f"\n  {error['severity']}: {error['source_file']} [{error['error_code']}] {error['message']}"
         return text
 
 
@@ -74,27 +75,42 @@ def batches(items: list[str], size: int) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _error_rows(rows: Rows, context: RunContext) -> list[dict]:
+@dataclass
+class Batch:
+    """One task's output: Arrow tables (compact, unlike row dicts) and its error rows."""
+
+    tables: dict[str, pa.Table]
+    errors: list[dict]
+
+
+def extract_batch(paths: list[Path], raw_dir: Path, rules: RuleSet) -> Batch:
+    """Extract a batch and convert its rows to Arrow before they travel back to the flow."""
+    rows = extract_files(paths, raw_dir, rules)
+    return Batch({name: to_arrow(name, table_rows) for name, table_rows in rows.tables.items()}, rows.errors)
+
+
+def _error_rows(batches: list[Batch], context: RunContext) -> list[dict]:
     sha_by_file = {item.source_file: item.sha256 for item in context.plan.to_extract}
-    errors = [{**e, "source_sha256": sha_by_file.get(e["source_file"]), **context.versions} for e in rows.errors]
+    errors = [{**e, "source_sha256": sha_by_file.get(e["source_file"]), **context.versions}
+              for batch in batches for e in batch.errors]
     for item, original in context.plan.duplicates:
-        errors.append({"source_file": item.source_file, "stage": "ingest", "error_code": "duplicate",
-                       "message": f"same content as {original}; extracted once, under that name",
+        errors.append({"source_file": item.source_file, "severity": "error", "doc_id": None, "stage": "ingest",
+                       "error_code": "duplicate", "message": f"same content as {original}; extracted once, under that name",
                        "source_sha256": item.sha256, **context.versions})
     return errors
 
 
-def publish_rows(rows: Rows, out_dir: Path, context: RunContext, flow_run_id: str | None = None) -> RunSummary:
+def publish_batches(batches: list[Batch], out_dir: Path, context: RunContext, flow_run_id: str | None = None) -> RunSummary:
     """Merge new rows with the carried-forward ones and publish every table at once."""
-    errors = _error_rows(rows, context)
+    errors = _error_rows(batches, context)
     carried = carry_forward(context.snapshot, context.plan, {name: TABLES[name] for name in DOCUMENT_TABLES})
-    new = {name: to_arrow(name, rows.tables[name]) for name in DOCUMENT_TABLES if name != "errors"}
-    new["errors"] = to_arrow("errors", errors)
-    tables = {name: combine(name, [carried[name], new[name]]) for name in DOCUMENT_TABLES}
+    tables = {name: combine(name, [carried[name], *(batch.tables[name] for batch in batches)])
+              for name in DOCUMENT_TABLES if name != "errors"}
+    tables["errors"] = combine("errors", [carried["errors"], to_arrow("errors", errors)])
 
     counts = context.plan.counts
     run_row = {"run_id": context.run_id, "flow_run_id": flow_run_id, "started_at": context.started_at,
-               "finished_at": now(), **counts, "failed": len(rows.errors) + len(context.plan.duplicates),
+               "finished_at": now(), **counts, "failed": sum(e["severity"] == "error" for e in errors),
                **context.versions}
     previous_runs = (read_parquet(context.snapshot / "runs.parquet")
                      if context.snapshot and (context.snapshot / "runs.parquet").exists() else TABLES["runs"].empty_table())

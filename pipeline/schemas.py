@@ -112,8 +112,12 @@ AGENCIES = pa.schema([
 
 ERRORS = pa.schema([
     _f("source_file", pa.string(), "input path relative to the raw directory", nullable=False),
+    _f("severity", pa.string(), "error: the input was not extracted; warning: extracted, but check it", nullable=False),
+    _f("doc_id", pa.string(), "the document's id when it was extracted despite the problem (warnings)"),
     _f("stage", pa.string(), "where it failed: ingest or extract", nullable=False),
-    _f("error_code", pa.string(), "stable code, e.g. empty, binary, decode, unsupported_format", nullable=False),
+    _f("error_code", pa.string(), "stable code: empty, binary, decode, unsupported_format, corrupt, too_large, "
+                                  "missing, unreadable, no_text, duplicate, extract_failed, internal_error; "
+                                  "warnings: truncated_utf8, no_measures", nullable=False),
     _f("message", pa.string(), "what is wrong, for people", nullable=False),
     _f("source_sha256", pa.string(), "SHA-256 of the input's bytes, when they could be read"),
     *_VERSIONS,

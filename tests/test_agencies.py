@@ -1,4 +1,3 @@
-import shutil
 
 import pytest
 
@@ -196,17 +195,9 @@ def test_split_names_cuts_plain_lists(rules, text, expected):
          "unknown placeholder"),
     ],
 )
-def test_load_rules_bad_file_names_line(tmp_path, file, old, new, message):
-    rules_dir = tmp_path / "rules"
-    shutil.copytree(RULES_DIR, rules_dir)
-    path = rules_dir / file
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    text = text.replace(old, new, 1)
-    path.write_text(text, encoding="utf-8")
-    line = text[:text.index(new)].count("\n") + 1
+def test_load_rules_bad_file_names_line(broken_rules, file, old, new, message):
+    rules_dir, path, line = broken_rules(file, old, new)
     with pytest.raises(RuleError) as raised:
         load_rules(rules_dir)
-    assert raised.value.path == str(path)
-    assert raised.value.line == line
+    assert (raised.value.path, raised.value.line) == (str(path), line)
     assert message in raised.value.reason

@@ -1,6 +1,5 @@
 """The command line: errors become one-line messages; every subcommand documents itself."""
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import build_parser
-from pipeline.rules import RULES_DIR
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -24,18 +22,12 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
         ("targets.yaml", "clause_breaks: '", "clause_breaks: '(unclosed", "clause_breaks"),
     ],
 )
-def test_cli_run_stops_on_a_malformed_rules_file_naming_file_and_line(tmp_path, file, old, new, marker):
-    rules = tmp_path / "rules"
-    shutil.copytree(RULES_DIR, rules)
-    text = (rules / file).read_text(encoding="utf-8")
-    assert old in text
-    broken = text.replace(old, new, 1)
-    (rules / file).write_text(broken, encoding="utf-8")
-    line = broken[: broken.index(marker)].count("\n") + 1
+def test_cli_run_stops_on_a_malformed_rules_file_naming_file_and_line(tmp_path, broken_rules, file, old, new, marker):
+    rules, path, line = broken_rules(file, old, new, marker)
     out = tmp_path / "out"
     result = run_cli("run", "--raw", str(PROJECT / "raw"), "--out", str(out), "--rules", str(rules))
     assert result.returncode == 2
-    assert result.stderr.startswith(f"error: {rules / file}:{line}: ")
+    assert result.stderr.startswith(f"error: {path}:{line}: ")
     assert "Traceback" not in result.stderr
     assert not out.exists()  # stopped before any work
 

@@ -1,5 +1,3 @@
-from pathlib import Path
-
 import pytest
 
 from pipeline.dates import RULES_FILE, find_dates, load_rules
@@ -104,13 +102,9 @@ def test_find_dates_keeps_text_order_and_offsets(rules):
         ("  - kind: recurring", "  - kind: recurring\n    flags: i", "flags: i", "unknown key 'flags'"),
     ],
 )
-def test_load_rules_names_file_and_line_of_a_bad_rule(tmp_path: Path, old, new, marker, message):
-    text = (RULES_DIR / RULES_FILE).read_text(encoding="utf-8")
-    assert old in text
-    bad = text.replace(old, new, 1)
-    (tmp_path / RULES_FILE).write_text(bad, encoding="utf-8")
+def test_load_rules_names_file_and_line_of_a_bad_rule(broken_rules, old, new, marker, message):
+    rules_dir, path, line = broken_rules(RULES_FILE, old, new, marker)
     with pytest.raises(RuleError) as raised:
-        load_rules(tmp_path)
-    assert raised.value.line == bad[:bad.index(marker)].count("\n") + 1
+        load_rules(rules_dir)
+    assert (raised.value.path, raised.value.line) == (str(path), line)
     assert message in raised.value.reason
-    assert RULES_FILE in str(raised.value)

@@ -1,4 +1,3 @@
-import shutil
 
 import pytest
 
@@ -174,15 +173,8 @@ def test_document_fields_source_url(rules, text, metadata, url):
         ("    十四五: 2021", "    十四五: '2021'", "must be a year"),
     ],
 )
-def test_load_rules_bad_file_names_line(tmp_path, old, new, message):
-    rules_dir = tmp_path / "rules"
-    shutil.copytree(RULES_DIR, rules_dir)
-    path = rules_dir / "documents.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    text = text.replace(old, new, 1)
-    path.write_text(text, encoding="utf-8")
-    line = text[:text.index(new)].count("\n") + 1
+def test_load_rules_bad_file_names_line(broken_rules, old, new, message):
+    rules_dir, path, line = broken_rules("documents.yaml", old, new)
     with pytest.raises(RuleError) as raised:
         load_rules(rules_dir)
     assert (raised.value.path, raised.value.line) == (str(path), line)

@@ -2,7 +2,6 @@ import pytest
 
 from pipeline.errors import RuleError
 from pipeline.measures import RULES_FILE, load_rules, numeral_value, segment
-from pipeline.rules import RULES_DIR
 
 
 @pytest.fixture(scope="module")
@@ -227,24 +226,21 @@ def test_numeral_value_parses_label_numerals(numeral, value):
 # --- the rules file ---------------------------------------------------------------------
 
 @pytest.mark.parametrize(
-    ("old", "new", "offset", "message"),
+    ("old", "new", "marker", "message"),
     [
-        ("    path: num\n", "    path: num\n    colour: red\n", 1, "unknown key 'colour'"),
-        ("pattern: '[（(](?P<num>", "pattern: '[（((?P<num>", 0, "bad pattern"),
-        ("pattern: '第(?P<num>", "pattern: '第(?P<n>", 0, "(?P<num>...)"),
-        ("    kind: group\n", "    kind: cluster\n", 0, "is not one of"),
-        ("contexts: [line_start, sentence_end]", "contexts: [line_start, anywhere]", 0, "is not one of"),
-        ("  heading_max: 40\n", "  heading_max: forty\n", 0, "must be int"),
-        ("  max_length: 40\n", "  max_length: 40\n  min_length: 2\n", 1, "unknown key 'min_length'"),
-        ("kind_under: {item: sub-item", "kind_under: {item: subitem", 0, "is not kind"),
+        ("    path: num\n", "    path: num\n    colour: red\n", "colour", "unknown key 'colour'"),
+        ("pattern: '[（(](?P<num>", "pattern: '[（((?P<num>", None, "bad pattern"),
+        ("pattern: '第(?P<num>", "pattern: '第(?P<n>", None, "(?P<num>...)"),
+        ("    kind: group\n", "    kind: cluster\n", None, "is not one of"),
+        ("contexts: [line_start, sentence_end]", "contexts: [line_start, anywhere]", None, "is not one of"),
+        ("  heading_max: 40\n", "  heading_max: forty\n", None, "must be int"),
+        ("  max_length: 40\n", "  max_length: 40\n  min_length: 2\n", "min_length", "unknown key 'min_length'"),
+        ("kind_under: {item: sub-item", "kind_under: {item: subitem", None, "is not kind"),
     ],
 )
-def test_load_rules_names_file_and_line(tmp_path, old, new, offset, message):
-    original = (RULES_DIR / RULES_FILE).read_text(encoding="utf-8")
-    assert old in original
-    (tmp_path / RULES_FILE).write_text(original.replace(old, new, 1), encoding="utf-8")
+def test_load_rules_names_file_and_line(broken_rules, old, new, marker, message):
+    rules_dir, path, line = broken_rules(RULES_FILE, old, new, marker)
     with pytest.raises(RuleError) as raised:
-        load_rules(tmp_path)
-    assert raised.value.line == original[:original.index(old)].count("\n") + 1 + offset
+        load_rules(rules_dir)
+    assert (raised.value.path, raised.value.line) == (str(path), line)
     assert message in raised.value.reason
-    assert str(tmp_path / RULES_FILE) in str(raised.value)

@@ -5,10 +5,9 @@ from pathlib import Path
 import pytest
 import regex
 
-from pipeline.extract import extract_files
 from pipeline.query import QueryError, run_query
 from pipeline.ruleset import load_ruleset
-from pipeline.run import publish_rows, start_run
+from pipeline.run import extract_batch, publish_batches, start_run
 
 PROJECT = Path(__file__).resolve().parent.parent
 QUERIES = (PROJECT / "docs" / "QUERIES.md").read_text(encoding="utf-8")
@@ -22,8 +21,8 @@ def out_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("outputs")
     rules = load_ruleset()
     context = start_run(PROJECT / "raw", out, rules.version)
-    rows = extract_files([item.path for item in context.plan.to_extract], PROJECT / "raw", rules)
-    publish_rows(rows, out, context)
+    batch = extract_batch([item.path for item in context.plan.to_extract], PROJECT / "raw", rules)
+    publish_batches([batch], out, context)
     return out
 
 
