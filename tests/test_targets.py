@@ -168,6 +168,8 @@ def test_find_targets_marks_yearly_rates(text, expected, rules):
         "断面数量由“十二五”期间的972个增加。",
         # a rank, a count annotating a heading
         "排名前10位的城市，长江流域（108个）。",
+        # a bare magnitude names a class of things
+        "支持亿元以上项目落地，服务万人以上社区。",
     ],
 )
 def test_find_targets_excludes_settings_names_and_facts(text, rules):
