@@ -8,7 +8,7 @@ from prefect import flow, get_run_logger, runtime, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from pipeline.rules import RULES_DIR
-from pipeline.ruleset import load_ruleset
+from pipeline.ruleset import check_tokenizer_rules, load_ruleset
 from pipeline.run import Batch, RunContext, RunSummary, batches, extract_batch, publish_batches, start_run
 
 
@@ -35,6 +35,8 @@ def extract_policies(raw_dir: str = "raw", out_dir: str = "outputs", rules_dir: 
     context = plan(raw_dir, out_dir, rules.version, full)
     logger.info(context.plan.describe())
     paths = [str(item.path) for item in context.plan.to_extract]
+    if paths:
+        check_tokenizer_rules(Path(rules_dir))
     futures = extract.map(batches(paths, batch_size), raw_dir=unmapped(raw_dir), rules_dir=unmapped(rules_dir))
     summary = publish([future.result() for future in futures], out_dir, context, str(runtime.flow_run.id))
     create_markdown_artifact(summary.markdown(), key="run-summary", description="documents, rows per table, errors")

@@ -15,9 +15,13 @@ from .settings import configure_prefect
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .ruleset import load_ruleset
+    from .ruleset import check_tokenizer_rules, load_ruleset
+    from .run import published_rules_version
 
-    load_ruleset(args.rules)  # a malformed rules file stops here with file and line, before Prefect starts
+    # a malformed rules file stops here with file and line, before Prefect starts
+    rules = load_ruleset(args.rules)
+    if rules.version != published_rules_version(args.out):
+        check_tokenizer_rules(args.rules)  # spaCy's pattern check; rules that already ran need no second one
     configure_prefect()
     from flows.extract_flow import extract_policies  # Prefect reads its settings at import
     from flows.runners import task_runner

@@ -20,14 +20,16 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jieba
-from spacy.language import Language
-from spacy.lang.zh import Chinese
-from spacy.tokens import Doc
 
 from .errors import RuleError
 from .rules import RULES_DIR, read_jsonl
+
+if TYPE_CHECKING:  # spaCy takes seconds to import: only processes that tokenize pay for it
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 SPANS_KEY = "rules"
 _PATTERN_KEYS = frozenset({"label", "pattern", "id"})
@@ -80,8 +82,10 @@ def load_span_patterns(rules_dir: Path = RULES_DIR) -> list[tuple[Path, int, dic
 
 
 @lru_cache(maxsize=4)
-def get_nlp(rules_dir: Path = RULES_DIR) -> Language:
+def get_nlp(rules_dir: Path = RULES_DIR) -> "Language":
     """The shared pipeline for `rules_dir`, built on first use."""
+    from spacy.lang.zh import Chinese
+
     for lexicon in sorted((rules_dir / "lexicon").glob("*.txt")):
         for word, freq, tag in read_lexicon(lexicon):
             jieba.add_word(word, freq, tag)
@@ -97,7 +101,7 @@ def get_nlp(rules_dir: Path = RULES_DIR) -> Language:
     return nlp
 
 
-def _whole_word(nlp: Language, pattern: dict) -> list[dict]:
+def _whole_word(nlp: "Language", pattern: dict) -> list[dict]:
     """A phrase jieba cuts when alone (降至 → 降 至) may stay one token in context
     (降至58%): match it as one token too."""
     phrase = pattern["pattern"]
@@ -106,6 +110,6 @@ def _whole_word(nlp: Language, pattern: dict) -> list[dict]:
     return []
 
 
-def tokenize(text: str, rules_dir: Path = RULES_DIR) -> Doc:
+def tokenize(text: str, rules_dir: Path = RULES_DIR) -> "Doc":
     """Run the shared pipeline on a short window of text."""
     return get_nlp(rules_dir)(text)

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import agencies, dates, docfields, measures, targets
-from .nlp import get_nlp
+from .nlp import get_nlp, read_lexicon
 from .rules import RULES_DIR, rules_version
 
 
@@ -23,9 +23,14 @@ class RuleSet:
 
 @lru_cache(maxsize=4)
 def load_ruleset(rules_dir: Path = RULES_DIR) -> RuleSet:
-    """Load and validate every rule file; a RuleError names the file and line."""
+    """Load and validate every rule file; a RuleError names the file and line.
+
+    spaCy's own check of the span patterns needs spaCy (seconds to import):
+    `check_tokenizer_rules` runs it, once there is something to extract.
+    """
     rules_dir = Path(rules_dir)
-    get_nlp(rules_dir)  # validates lexicons and span patterns now, not mid-run
+    for lexicon in sorted((rules_dir / "lexicon").glob("*.txt")):
+        read_lexicon(lexicon)
     return RuleSet(
         version=rules_version(rules_dir),
         numbering=measures.load_rules(rules_dir),
@@ -34,3 +39,8 @@ def load_ruleset(rules_dir: Path = RULES_DIR) -> RuleSet:
         agencies=agencies.load_rules(rules_dir),
         documents=docfields.load_rules(rules_dir),
     )
+
+
+def check_tokenizer_rules(rules_dir: Path = RULES_DIR) -> None:
+    """Build the spaCy pipeline now, so a pattern spaCy rejects stops the run before any work."""
+    get_nlp(Path(rules_dir))

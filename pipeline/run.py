@@ -68,6 +68,15 @@ def start_run(raw_dir: Path, out_dir: Path, rules_version: str, full: bool = Fal
     return RunContext(run_id, started_at, versions, snapshot, plan)
 
 
+def published_rules_version(out_dir: Path) -> str | None:
+    """The rules version of the last published run in `out_dir`, if any."""
+    snapshot = current_snapshot(out_dir)
+    if snapshot is None or not (snapshot / "runs.parquet").exists():
+        return None
+    runs = read_parquet(snapshot / "runs.parquet", columns=["started_at", "rules_version"]).to_pylist()
+    return max(runs, key=lambda run: run["started_at"])["rules_version"] if runs else None
+
+
 def batches(items: list[str], size: int) -> list[list[str]]:
     """Documents go to tasks in batches: a task costs milliseconds of overhead."""
     if size < 1:
