@@ -6,11 +6,12 @@ import pytest
 from pipeline.errors import RuleError
 from pipeline.nlp import get_nlp, read_lexicon, read_span_patterns
 from pipeline.rules import RULES_DIR, Field, check_list, check_mapping, read_yaml, rules_version
-from pipeline.ruleset import load_ruleset
+from pipeline.ruleset import check_tokenizer_rules, load_ruleset
 
 
 def test_load_ruleset_loads_every_rule_file():
     rules = load_ruleset(RULES_DIR)
+    check_tokenizer_rules(RULES_DIR)
     assert rules.version == rules_version(RULES_DIR)
     yaml_files = {p.name for p in RULES_DIR.glob("*.yaml")}
     assert yaml_files, "rules/ holds YAML rule files"
