@@ -9,7 +9,8 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from pipeline.rules import RULES_DIR
 from pipeline.ruleset import check_tokenizer_rules, load_ruleset
-from pipeline.run import Batch, RunContext, RunSummary, batches, extract_batch, publish_batches, start_run
+from pipeline.run import Batch, RunContext, RunSummary, batches, publish_batches, start_run
+from pipeline.workers import extract_in_pool, shutdown
 
 
 @task(name="plan", retries=2, retry_delay_seconds=1)  # retries only around file-system I/O
@@ -18,8 +19,8 @@ def plan(raw_dir: str, out_dir: str, rules_version: str, full: bool) -> RunConte
 
 
 @task(name="extract-batch")
-def extract(paths: list[str], raw_dir: str, rules_dir: str) -> Batch:
-    return extract_batch([Path(p) for p in paths], Path(raw_dir), load_ruleset(Path(rules_dir)))
+def extract(paths: list[str], raw_dir: str, rules_dir: str, workers: int) -> Batch:
+    return extract_in_pool(paths, raw_dir, rules_dir, workers)
 
 
 @task(name="publish", retries=2, retry_delay_seconds=1)
@@ -29,7 +30,9 @@ def publish(results: list[Batch], out_dir: str, context: RunContext, flow_run_id
 
 @flow(name="extract-policies")
 def extract_policies(raw_dir: str = "raw", out_dir: str = "outputs", rules_dir: str = str(RULES_DIR),
-                     batch_size: int = 50, full: bool = False) -> RunSummary:
+                     batch_size: int = 50, full: bool = False, workers: int = 1) -> RunSummary:
+    """`workers` > 1 extracts in that many processes (with the default thread runner: run it with
+    `task_runner=task_runner("local", workers)` so that as many batches are in flight)."""
     logger = get_run_logger()
     rules = load_ruleset(Path(rules_dir))  # a malformed rules file stops the run here, before any work
     context = plan(raw_dir, out_dir, rules.version, full)
@@ -37,8 +40,13 @@ def extract_policies(raw_dir: str = "raw", out_dir: str = "outputs", rules_dir: 
     paths = [str(item.path) for item in context.plan.to_extract]
     if paths:
         check_tokenizer_rules(Path(rules_dir))
-    futures = extract.map(batches(paths, batch_size), raw_dir=unmapped(raw_dir), rules_dir=unmapped(rules_dir))
-    summary = publish([future.result() for future in futures], out_dir, context, str(runtime.flow_run.id))
+    futures = extract.map(batches(paths, batch_size), raw_dir=unmapped(raw_dir), rules_dir=unmapped(rules_dir),
+                          workers=unmapped(workers))
+    try:
+        results = [future.result() for future in futures]
+    finally:
+        shutdown()
+    summary = publish(results, out_dir, context, str(runtime.flow_run.id))
     create_markdown_artifact(summary.markdown(), key="run-summary", description="documents, rows per table, errors")
     create_table_artifact(summary.documents, key="document-counts", description="rows per table for each document")
     logger.info(summary.describe())

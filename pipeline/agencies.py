@@ -414,8 +414,11 @@ def _strip(masked: str, s: int, e: int) -> tuple[int, int]:
 def canonicalize(agencies: list[Agency], region: str | None, rules: AgencyRules) -> None:
     """Fill `name_canonical` from the alias table; None where it has no entry."""
     prefixes, values = _region_forms(region, rules)
+    known: dict[str, str | None] = {}  # a plan names the same few bodies again and again
     for agency in agencies:
-        agency.name_canonical = _canonical(agency.name, prefixes, values, rules)
+        if agency.name not in known:
+            known[agency.name] = _canonical(agency.name, prefixes, values, rules)
+        agency.name_canonical = known[agency.name]
 
 
 def _region_forms(region: str | None, rules: AgencyRules) -> tuple[frozenset[str], dict[str, str]]:

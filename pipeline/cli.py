@@ -27,8 +27,9 @@ def _run(args: argparse.Namespace) -> int:
     from flows.runners import task_runner
 
     flow = extract_policies.with_options(task_runner=task_runner(args.runner, args.workers, args.address))
+    # with Dask the cluster's processes do the work; locally, `workers` processes do
     summary = flow(raw_dir=str(args.raw), out_dir=str(args.out), rules_dir=str(args.rules),
-                   batch_size=args.batch_size, full=args.full)
+                   batch_size=args.batch_size, full=args.full, workers=1 if args.runner == "dask" else args.workers)
     print(summary.describe())
     return 0
 

@@ -116,20 +116,14 @@ def plan_run(paths: list[Path], raw_dir: Path, snapshot: Path | None, versions: 
     return plan
 
 
-def carry_forward(snapshot: Path | None, plan: Plan, tables: dict[str, pa.Schema]) -> dict[str, pa.Table]:
-    """The previous snapshot's rows of unchanged documents (and unchanged failures)."""
-    carried = {}
-    anything = plan.carried_doc_ids or plan.carried_error_files
-    for name, schema in tables.items():
-        path = snapshot / f"{name}.parquet" if snapshot else None
-        if not anything or path is None or not path.exists():
-            carried[name] = schema.empty_table()
-            continue
-        table = read_parquet(path)
-        doc_ids = pa.array(plan.carried_doc_ids, pa.string())
-        mask = pc.is_in(table["doc_id"], value_set=doc_ids)
-        if name == "errors":  # failures have no doc_id: they are carried by file name
-            failed = pc.is_in(table["source_file"], value_set=pa.array(plan.carried_error_files, pa.string()))
-            mask = pc.or_(pc.fill_null(mask, False), pc.and_(failed, pc.equal(table["severity"], "error")))
-        carried[name] = table.filter(mask).cast(schema)
-    return carried
+def carry_forward(snapshot: Path | None, plan: Plan, name: str, schema: pa.Schema) -> pa.Table:
+    """The previous snapshot's rows of table `name` for unchanged documents (and unchanged failures)."""
+    path = snapshot / f"{name}.parquet" if snapshot else None
+    if not (plan.carried_doc_ids or plan.carried_error_files) or path is None or not path.exists():
+        return schema.empty_table()
+    table = read_parquet(path)
+    mask = pc.is_in(table["doc_id"], value_set=pa.array(plan.carried_doc_ids, pa.string()))
+    if name == "errors":  # failures have no doc_id: they are carried by file name
+        failed = pc.is_in(table["source_file"], value_set=pa.array(plan.carried_error_files, pa.string()))
+        mask = pc.or_(pc.fill_null(mask, False), pc.and_(failed, pc.equal(table["severity"], "error")))
+    return table.filter(mask).cast(schema)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pyarrow as pa
@@ -41,16 +42,23 @@ def _write_table(table: pa.Table, path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def publish(tables: dict[str, pa.Table], out_dir: Path, run_id: str) -> Path:
-    """Write every table of a run and make them current together."""
+def publish(tables: Mapping[str, pa.Table] | Iterable[tuple[str, pa.Table]], out_dir: Path, run_id: str) -> dict[str, int]:
+    """Write every table of a run and make them current together; returns rows per table.
+
+    `tables` may be a generator of (name, table): each table is written, then
+    dropped, before the next is built, so memory holds one table at a time.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     snapshots = out_dir / SNAPSHOTS
     staging = snapshots / f".{run_id}.partial"
     final = snapshots / run_id
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    for name, table in tables.items():
+    rows = {}
+    for name, table in (tables.items() if isinstance(tables, Mapping) else tables):
         _write_table(table, staging / f"{name}.parquet")
+        rows[name] = table.num_rows
+        del table
     _fsync_dir(staging)
     staging.rename(final)  # a snapshot directory exists only once complete
     _fsync_dir(snapshots)
@@ -59,7 +67,7 @@ def publish(tables: dict[str, pa.Table], out_dir: Path, run_id: str) -> Path:
     link.unlink(missing_ok=True)
     link.symlink_to(Path(SNAPSHOTS) / run_id)
     os.replace(link, out_dir / CURRENT)  # the one atomic switch
-    for name in tables:
+    for name in rows:
         stable = out_dir / f"{name}.parquet"
         if not stable.is_symlink():
             if stable.exists():
@@ -67,7 +75,7 @@ def publish(tables: dict[str, pa.Table], out_dir: Path, run_id: str) -> Path:
             stable.symlink_to(Path(CURRENT) / f"{name}.parquet")
     _fsync_dir(out_dir)
     _prune(snapshots, keep=final)
-    return final
+    return rows
 
 
 def _prune(snapshots: Path, keep: Path) -> None:

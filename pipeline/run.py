@@ -110,34 +110,50 @@ def _error_rows(batches: list[Batch], context: RunContext) -> list[dict]:
 
 
 def publish_batches(batches: list[Batch], out_dir: Path, context: RunContext, flow_run_id: str | None = None) -> RunSummary:
-    """Merge new rows with the carried-forward ones and publish every table at once."""
+    """Merge new rows with the carried-forward ones and publish every table at once.
+
+    Tables are built one at a time and each batch's part is released once used,
+    so memory holds one table, not all of them.
+    """
     errors = _error_rows(batches, context)
-    carried = carry_forward(context.snapshot, context.plan, {name: TABLES[name] for name in DOCUMENT_TABLES})
-    tables = {name: combine(name, [carried[name], *(batch.tables[name] for batch in batches)])
-              for name in DOCUMENT_TABLES if name != "errors"}
-    tables["errors"] = combine("errors", [carried["errors"], to_arrow("errors", errors)])
+    counts = DocumentCounts()
 
-    counts = context.plan.counts
-    run_row = {"run_id": context.run_id, "flow_run_id": flow_run_id, "started_at": context.started_at,
-               "finished_at": now(), **counts, "failed": sum(e["severity"] == "error" for e in errors),
-               **context.versions}
-    previous_runs = (read_parquet(context.snapshot / "runs.parquet")
-                     if context.snapshot and (context.snapshot / "runs.parquet").exists() else TABLES["runs"].empty_table())
-    tables["runs"] = combine("runs", [previous_runs, pa.Table.from_pylist([run_row], schema=TABLES["runs"])])
+    def tables():
+        for name in DOCUMENT_TABLES:
+            new = [to_arrow("errors", errors)] if name == "errors" else [batch.tables.pop(name) for batch in batches]
+            table = combine(name, [carry_forward(context.snapshot, context.plan, name, TABLES[name]), *new])
+            counts.add(name, table)
+            yield name, table
+        run_row = {"run_id": context.run_id, "flow_run_id": flow_run_id, "started_at": context.started_at,
+                   "finished_at": now(), **context.plan.counts, "failed": sum(e["severity"] == "error" for e in errors),
+                   **context.versions}
+        previous_runs = (read_parquet(context.snapshot / "runs.parquet")
+                         if context.snapshot and (context.snapshot / "runs.parquet").exists() else TABLES["runs"].empty_table())
+        yield "runs", combine("runs", [previous_runs, pa.Table.from_pylist([run_row], schema=TABLES["runs"])])
 
-    publish(tables, out_dir, context.run_id)
+    rows = publish(tables(), out_dir, context.run_id)
     return RunSummary(run_id=context.run_id, out_dir=str(out_dir), plan=context.plan.describe(),
-                      rows={name: table.num_rows for name, table in tables.items()}, errors=errors,
-                      documents=per_document_counts(tables))
+                      rows=rows, errors=errors, documents=counts.per_document())
 
 
-def per_document_counts(tables: dict[str, pa.Table]) -> list[dict]:
-    """Rows per table for each document, in source_file order."""
-    counts: dict[str, dict[str, int]] = {}
-    for name in ("measures", "targets", "dates", "agencies"):
-        for row in tables[name].group_by("doc_id").aggregate([("doc_id", "count")]).to_pylist():
-            counts.setdefault(row["doc_id"], {})[name] = row["doc_id_count"]
-    documents = tables["documents"].select(["doc_id", "source_file", "title"]).to_pylist()
-    return [{"source_file": d["source_file"], "title": d["title"],
-             **{name: counts.get(d["doc_id"], {}).get(name, 0) for name in ("measures", "targets", "dates", "agencies")}}
-            for d in documents]
+class DocumentCounts:
+    """Rows per table for each document, gathered while the tables stream past."""
+
+    COUNTED = ("measures", "targets", "dates", "agencies")
+
+    def __init__(self) -> None:
+        self._counts: dict[str, dict[str, int]] = {}
+        self._documents: list[dict] = []
+
+    def add(self, name: str, table: pa.Table) -> None:
+        if name == "documents":
+            self._documents = table.select(["doc_id", "source_file", "title"]).to_pylist()
+        elif name in self.COUNTED:
+            for row in table.group_by("doc_id").aggregate([("doc_id", "count")]).to_pylist():
+                self._counts.setdefault(row["doc_id"], {})[name] = row["doc_id_count"]
+
+    def per_document(self) -> list[dict]:
+        """One row per document in source_file order: its title and rows per table."""
+        return [{"source_file": d["source_file"], "title": d["title"],
+                 **{name: self._counts.get(d["doc_id"], {}).get(name, 0) for name in self.COUNTED}}
+                for d in self._documents]
