@@ -89,19 +89,32 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _extraction_args() -> argparse.ArgumentParser:
+    """Options shared by `run` and `serve`: where inputs, outputs and rules are, and the batch size."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--raw", type=Path, default=Path("raw"), help="directory of input files (default: raw)")
+    parent.add_argument("--out", type=Path, default=Path("outputs"), help="output directory (default: outputs)")
+    parent.add_argument("--rules", type=Path, default=RULES_DIR, help="rules directory (default: the project's rules/)")
+    parent.add_argument("--batch-size", type=int, default=50, help="documents per Prefect task (default: 50)")
+    return parent
+
+
+def _tables_arg() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--out", type=Path, default=Path("outputs"), help="directory holding the tables (default: outputs)")
+    return parent
+
+
 def build_parser() -> argparse.ArgumentParser:
+    extraction, tables = _extraction_args(), _tables_arg()
     parser = argparse.ArgumentParser(
         prog="python -m pipeline",
         description="Chinese policy plans → Parquet tables (documents, measures, targets, dates, agencies).",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser("run", help="run the Prefect flow over a directory of raw texts",
+    run = commands.add_parser("run", parents=[extraction], help="run the Prefect flow over a directory of raw texts",
                               description="Extract every file in --raw and publish the tables into --out atomically.")
-    run.add_argument("--raw", type=Path, default=Path("raw"), help="directory of input files (default: raw)")
-    run.add_argument("--out", type=Path, default=Path("outputs"), help="output directory (default: outputs)")
-    run.add_argument("--rules", type=Path, default=RULES_DIR, help="rules directory (default: the project's rules/)")
-    run.add_argument("--batch-size", type=int, default=50, help="documents per Prefect task (default: 50)")
     run.add_argument("--full", action="store_true", help="re-extract every document, changed or not")
     run.add_argument("--workers", type=int, default=1,
                      help="processes for extraction (default: 1, in-process); jieba/spaCy need processes to use more cores")
@@ -111,15 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
                                        "(with --runner dask; default: a LocalCluster of --workers processes)")
     run.set_defaults(handler=_run)
 
-    serve = commands.add_parser("serve", help="register the flow with a cron schedule on a Prefect server and run it",
+    serve = commands.add_parser("serve", parents=[extraction], help="register the flow with a cron schedule on a Prefect server and run it",
                                 description="Registers deployment extract-policies/scheduled on the Prefect server at "
                                             "--api-url and executes its runs until Ctrl-C/SIGTERM. Start the server "
                                             "first with `python -m pipeline server`.")
     serve.add_argument("--cron", required=True, help='5-field cron schedule, e.g. "0 6 * * *" (06:00 daily)')
-    serve.add_argument("--raw", type=Path, default=Path("raw"), help="directory of input files (default: raw)")
-    serve.add_argument("--out", type=Path, default=Path("outputs"), help="output directory (default: outputs)")
-    serve.add_argument("--rules", type=Path, default=RULES_DIR, help="rules directory (default: the project's rules/)")
-    serve.add_argument("--batch-size", type=int, default=50, help="documents per Prefect task (default: 50)")
     serve.add_argument("--api-url", help="Prefect API (default: $PREFECT_API_URL or http://127.0.0.1:4200/api)")
     serve.add_argument("--timezone", default="UTC", help="IANA time zone of the cron schedule (default: UTC)")
     serve.add_argument("--watch", action="store_true", help="also run within seconds when a file in --raw changes")
@@ -131,31 +140,27 @@ def build_parser() -> argparse.ArgumentParser:
     server.add_argument("--port", type=int, default=4200, help="port (default: 4200)")
     server.set_defaults(handler=_server)
 
-    evaluate = commands.add_parser("eval", help="score output tables against gold annotations",
+    evaluate = commands.add_parser("eval", parents=[tables], help="score output tables against gold annotations",
                                    description="Precision/recall/F1 for measures, targets and agencies; "
                                                "title, year, comparator and document-field accuracy; the misses.")
-    evaluate.add_argument("--out", type=Path, default=Path("outputs"), help="directory holding the tables (default: outputs)")
     evaluate.add_argument("--gold", type=Path, required=True, help="directory of gold *.json files")
     evaluate.add_argument("--quiet", action="store_true", help="scores only, without the list of misses")
     evaluate.set_defaults(handler=_eval)
-    query = commands.add_parser("query", help="run SQL (DuckDB) over the tables",
+    query = commands.add_parser("query", parents=[tables], help="run SQL (DuckDB) over the tables",
                                 description="Views named after the tables (documents, measures, targets, dates, "
                                             "agencies, errors, runs) read the current Parquet snapshot in place.")
     query.add_argument("sql", help='the query, e.g. "SELECT region, count(*) FROM targets JOIN documents USING (doc_id) GROUP BY 1"')
-    query.add_argument("--out", type=Path, default=Path("outputs"), help="directory holding the tables (default: outputs)")
     query.add_argument("--max-width", type=int, default=60, help="cut cells longer than this (default: 60)")
     query.set_defaults(handler=_query)
 
-    unknown = commands.add_parser("unknown-agencies", help="agency names without a canonical name, to grow the alias table",
+    unknown = commands.add_parser("unknown-agencies", parents=[tables], help="agency names without a canonical name, to grow the alias table",
                                   description="Coverage of name_canonical, then every name rules/agency_aliases.yaml "
                                               "does not resolve, with its region and how often it occurs.")
-    unknown.add_argument("--out", type=Path, default=Path("outputs"), help="directory holding the tables (default: outputs)")
     unknown.set_defaults(handler=_unknown_agencies)
 
-    review = commands.add_parser("review", help="write static HTML review pages into OUT/review/",
+    review = commands.add_parser("review", parents=[tables], help="write static HTML review pages into OUT/review/",
                                  description="One page per document: the measure tree, the text with targets, "
                                              "dates and agencies highlighted (hover for the values), and counts.")
-    review.add_argument("--out", type=Path, default=Path("outputs"), help="directory holding the tables (default: outputs)")
     review.set_defaults(handler=_review)
 
     schema = commands.add_parser("schema", help="print the tables' schema as markdown (docs/SCHEMA.md)",
