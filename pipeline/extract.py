@@ -12,7 +12,7 @@ from .agencies import canonicalize, find_agencies
 from .dates import find_dates
 from .docfields import document_fields
 from .errors import InputError, PipelineError
-from .ingest import doc_id_for, read_document
+from .ingest import doc_id_for, read_document, source_name
 from .measures import segment
 from .model import Measure, SourceDocument
 from .ruleset import RuleSet
@@ -141,12 +141,5 @@ def extract_files(paths: list[Path], raw_dir: Path, rules: RuleSet) -> Rows:
 
 
 def _error(path: Path, raw_dir: Path, stage: str, code: str, message: str) -> dict:
-    return {"source_file": _relative(path, raw_dir), "severity": "error", "doc_id": None, "stage": stage,
+    return {"source_file": source_name(path, raw_dir), "severity": "error", "doc_id": None, "stage": stage,
             "error_code": code, "message": message}
-
-
-def _relative(path: Path, raw_dir: Path) -> str:
-    try:
-        return path.relative_to(raw_dir).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .ingest import doc_id_for
+from .ingest import doc_id_for, source_name
 
 _HASH_CHUNK = 1 << 20
 
@@ -86,7 +86,7 @@ def plan_run(paths: list[Path], raw_dir: Path, snapshot: Path | None, versions: 
     seen = set()
     first_with_sha: dict[str, str] = {}
     for path in paths:
-        source_file = path.relative_to(raw_dir).as_posix()
+        source_file = source_name(path, raw_dir)
         seen.add(source_file)
         sha = file_sha256(path)
         item = InputFile(path, source_file, sha)

@@ -93,7 +93,7 @@ def read_document(path: Path, raw_dir: Path | None = None) -> SourceDocument:
         metadata, body = html_to_text(text) if suffix in HTML_SUFFIXES else normalize(text)
     if not body.strip():
         raise InputError(path, "no_text", "no text left after removing markup")
-    source_file = path.relative_to(raw_dir).as_posix() if raw_dir else path.name
+    source_file = source_name(path, raw_dir)
     return SourceDocument(
         source_file=source_file,
         source_sha256=sha256_hex(data),
@@ -102,6 +102,16 @@ def read_document(path: Path, raw_dir: Path | None = None) -> SourceDocument:
         encoding=encoding,
         warnings=warnings,
     )
+
+
+def source_name(path: Path, raw_dir: Path | None) -> str:
+    """How tables name an input: its path relative to the raw directory (else as given)."""
+    if raw_dir is None:
+        return path.name
+    try:
+        return path.relative_to(raw_dir).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def list_inputs(raw_dir: Path) -> list[Path]:

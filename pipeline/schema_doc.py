@@ -10,7 +10,7 @@ _TABLE_DOCS = {
     "targets": "Quantified commitments: one row per number with a measure word.",
     "dates": "Every date expression in the body: deadlines, periods, points, recurring.",
     "agencies": "Agencies named in responsibility annotations, with their role.",
-    "errors": "One row per input that could not be extracted.",
+    "errors": "One row per input that could not be extracted (severity error), or was extracted with a problem worth checking (severity warning).",
     "runs": "One row per run of the flow.",
 }
 
