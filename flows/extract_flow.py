@@ -8,7 +8,7 @@ from prefect import flow, get_run_logger, runtime, task, unmapped
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from pipeline.rules import RULES_DIR
-from pipeline.ruleset import check_tokenizer_rules, load_ruleset
+from pipeline.ruleset import load_ruleset
 from pipeline.run import Batch, RunContext, RunSummary, batches, publish_batches, start_run
 from pipeline.workers import extract_in_pool, shutdown
 
@@ -19,8 +19,8 @@ def plan(raw_dir: str, out_dir: str, rules_version: str, full: bool) -> RunConte
 
 
 @task(name="extract-batch")
-def extract(paths: list[str], raw_dir: str, rules_dir: str, workers: int) -> Batch:
-    return extract_in_pool(paths, raw_dir, rules_dir, workers)
+def extract(paths: list[str], index: int, raw_dir: str, rules_dir: str, parts_dir: str, workers: int) -> Batch:
+    return extract_in_pool(paths, raw_dir, rules_dir, parts_dir, index, workers)
 
 
 @task(name="publish", retries=2, retry_delay_seconds=1)
@@ -37,11 +37,9 @@ def extract_policies(raw_dir: str = "raw", out_dir: str = "outputs", rules_dir: 
     rules = load_ruleset(Path(rules_dir))  # a malformed rules file stops the run here, before any work
     context = plan(raw_dir, out_dir, rules.version, full)
     logger.info(context.plan.describe())
-    paths = [str(item.path) for item in context.plan.to_extract]
-    if paths:
-        check_tokenizer_rules(Path(rules_dir))
-    futures = extract.map(batches(paths, batch_size), raw_dir=unmapped(raw_dir), rules_dir=unmapped(rules_dir),
-                          workers=unmapped(workers))
+    work = batches([str(item.path) for item in context.plan.to_extract], batch_size)
+    futures = extract.map(work, index=list(range(len(work))), raw_dir=unmapped(raw_dir), rules_dir=unmapped(rules_dir),
+                          parts_dir=unmapped(str(context.parts_dir)), workers=unmapped(workers))
     try:
         results = [future.result() for future in futures]
     finally:

@@ -63,6 +63,7 @@ class AgencyRules:
     role_keys: tuple[RoleKey, ...]
     role_verbs: tuple[regex.Pattern, ...]
     notes: tuple[Note, ...]
+    any_note: regex.Pattern                 # all notes in one pattern: most parts hold none
     list_end: regex.Pattern
     conjunctions: regex.Pattern
     drop_prefix: regex.Pattern
@@ -78,6 +79,7 @@ class AgencyRules:
     known_compounds: regex.Pattern | None   # known names holding a conjunction
     central: dict[str, str]
     local: tuple[LocalAlias, ...]
+    local_index: dict[str, dict[str, int]]   # before → after → first alias in `local` with them
     region_level: regex.Pattern
 
 
@@ -128,6 +130,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> AgencyRules:
         role_keys=tuple(role_keys),
         role_verbs=tuple(verbs),
         notes=tuple(notes),
+        any_note=regex.compile("|".join(f"(?:{note.pattern.pattern})" for note in notes) or "(?!)"),
         list_end=regex.compile(top["list_end"]),
         conjunctions=conj,
         drop_prefix=regex.compile(top["drop_prefix"]),
@@ -143,6 +146,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> AgencyRules:
         known_compounds=regex.compile("|".join(map(regex.escape, compounds))) if compounds else None,
         central=central,
         local=local,
+        local_index=_local_index(local),
         region_level=region_level,
     )
 
@@ -194,6 +198,13 @@ def _load_aliases(path: Path) -> tuple[dict[str, str], tuple[LocalAlias, ...], r
         before, after = written.split("{prefix}")
         local.append(LocalAlias(before, after, canonical))
     return central, tuple(local), region_level
+
+
+def _local_index(local: tuple[LocalAlias, ...]) -> dict[str, dict[str, int]]:
+    index: dict[str, dict[str, int]] = {}
+    for i, alias in enumerate(local):
+        index.setdefault(alias.before, {}).setdefault(alias.after, i)
+    return index
 
 
 def _string_pairs(mapping, path: Path, what: str) -> Iterator[tuple[str, str]]:
@@ -252,7 +263,8 @@ def _parse(text: str, start: int, end: int, opening: int, rules: AgencyRules) ->
     bare_possible = True           # only lists so far
     for lo, hi in _pieces(masked, 0, len(masked), rules.part_separators):
         part = masked[lo:hi]
-        noted = {note.effect for note in rules.notes if note.pattern.search(part)}
+        noted = {note.effect for note in rules.notes if note.pattern.search(part)} \
+            if rules.any_note.search(part) else None
         if noted:
             effects |= noted
             role, bare_possible = None, False
@@ -336,6 +348,9 @@ def split_names(text: str, rules: AgencyRules) -> list[str]:
 
 def _split_joined(text: str, start: int, end: int, rules: AgencyRules) -> Iterator[tuple[int, int]]:
     """Cut `A和B` into A and B when the conjunction joins two whole agencies."""
+    if not rules.conjunctions.search(text, start, end):
+        yield start, end
+        return
     protected = [m.span() for m in rules.known_compounds.finditer(text, start, end)] if rules.known_compounds else []
     piece = start
     for conj in rules.conjunctions.finditer(text, start, end):
@@ -377,6 +392,8 @@ def _apply_effects(names: list[_Name], effects: set[str]) -> None:
 
 def _mask_nested(content: str) -> str:
     """Blank out nested brackets so separators inside them do not cut."""
+    if "（" not in content and "(" not in content:
+        return content
     chars, depth = list(content), 0
     for i, char in enumerate(content):
         if char in "（(":
@@ -414,10 +431,13 @@ def _strip(masked: str, s: int, e: int) -> tuple[int, int]:
 def canonicalize(agencies: list[Agency], region: str | None, rules: AgencyRules) -> None:
     """Fill `name_canonical` from the alias table; None where it has no entry."""
     prefixes, values = _region_forms(region, rules)
+    # `before{prefix}` heads of local names as this plan writes them
+    heads = [(before + prefix, by_after) for before, by_after in rules.local_index.items() for prefix in prefixes]
+    any_head = tuple(head for head, _ in heads)
     known: dict[str, str | None] = {}  # a plan names the same few bodies again and again
     for agency in agencies:
         if agency.name not in known:
-            known[agency.name] = _canonical(agency.name, prefixes, values, rules)
+            known[agency.name] = _canonical(agency.name, heads, any_head, values, rules)
         agency.name_canonical = known[agency.name]
 
 
@@ -430,11 +450,17 @@ def _region_forms(region: str | None, rules: AgencyRules) -> tuple[frozenset[str
     return frozenset({level.group("level"), region, short} - {""}), {"region": region, "short": short or region}
 
 
-def _canonical(name: str, prefixes: frozenset[str], values: dict[str, str], rules: AgencyRules) -> str | None:
+def _canonical(name: str, heads: list[tuple[str, dict[str, int]]], any_head: tuple[str, ...],
+               values: dict[str, str], rules: AgencyRules) -> str | None:
     if name in rules.central:
         return rules.central[name]
-    for alias in rules.local:
-        if name.startswith(alias.before) and name.endswith(alias.after) and \
-                name[len(alias.before):len(name) - len(alias.after)] in prefixes:
-            return alias.canonical.format_map(values)
-    return None
+    if not name.startswith(any_head):
+        return None
+    # look the rest after each head up instead of trying every alias; the first alias in the file wins
+    first = None
+    for head, by_after in heads:
+        if name.startswith(head):
+            i = by_after.get(name[len(head):])
+            if i is not None and (first is None or i < first):
+                first = i
+    return rules.local[first].canonical.format_map(values) if first is not None else None

@@ -11,22 +11,24 @@ from pathlib import Path
 
 from .errors import PipelineError
 from .rules import RULES_DIR
-from .settings import configure_prefect
+from .settings import SERVER_START_TIMEOUT_SECONDS, configure_prefect
+from .tempserver import start_temporary_server
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .ruleset import check_tokenizer_rules, load_ruleset
-    from .run import published_rules_version
+    from .ruleset import load_ruleset
 
-    # a malformed rules file stops here with file and line, before Prefect starts
-    rules = load_ruleset(args.rules)
-    if rules.version != published_rules_version(args.out):
-        check_tokenizer_rules(args.rules)  # spaCy's pattern check; rules that already ran need no second one
+    # a malformed rules file stops here with file and line, before Prefect starts (spaCy's own
+    # check of the span patterns runs where spaCy is loaded: in the process that extracts)
+    load_ruleset(args.rules)
     configure_prefect()
+    server = start_temporary_server()  # starts while Prefect and the flow are imported
     from flows.extract_flow import extract_policies  # Prefect reads its settings at import
     from flows.runners import task_runner
 
     flow = extract_policies.with_options(task_runner=task_runner(args.runner, args.workers, args.address))
+    if server:
+        server.wait_ready(timeout=SERVER_START_TIMEOUT_SECONDS)
     # with Dask the cluster's processes do the work; locally, `workers` processes do
     summary = flow(raw_dir=str(args.raw), out_dir=str(args.out), rules_dir=str(args.rules),
                    batch_size=args.batch_size, full=args.full, workers=1 if args.runner == "dask" else args.workers)

@@ -39,6 +39,7 @@ _PART = regex.compile(r"\{([a-z_]+)\}")
 class DateRules:
     scanner: regex.Pattern          # masks first, then one group p0, p1, … per pattern
     kinds: tuple[str, ...]          # kind of pattern i
+    kind_groups: tuple[int, ...]    # group number of p<i>
     identifier_before: regex.Pattern
     identifier_after: regex.Pattern
     year_min: int
@@ -71,6 +72,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> DateRules:
     return DateRules(
         scanner=scanner,
         kinds=tuple(kinds),
+        kind_groups=tuple(scanner.groupindex[f"p{i}"] for i in range(len(kinds))),
         identifier_before=compile_pattern(top["identifier_before"], path, key_lines["identifier_before"], "identifier_before"),
         identifier_after=compile_pattern(top["identifier_after"], path, key_lines["identifier_after"], "identifier_after"),
         year_min=years["min"],
@@ -99,13 +101,16 @@ def _expand(source: str, parts: dict[str, str], path: Path, line: int | None) ->
 def find_dates(text: str, rules: DateRules) -> list[DateMention]:
     """Every date expression of `text`, in text order."""
     found = []
+    mask = rules.scanner.groupindex["mask"]
+    groups = rules.kind_groups
     for m in rules.scanner.finditer(text):
-        if m.group("mask") is not None:
+        if m.start(mask) >= 0:
             continue
         start, end = m.span()
         if _glued(text, start, end, rules):
             continue
-        kind = next(k for i, k in enumerate(rules.kinds) if m.group(f"p{i}") is not None)
+        # the pattern's group is the one that matched: it spans the whole mention
+        kind = rules.kinds[m.start(*groups).index(start) if len(groups) > 1 else 0]
         mention = _mention(kind, m, rules)
         if mention is not None:
             found.append(mention)

@@ -19,6 +19,9 @@ class RuleError(PipelineError):
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {reason}")
 
+    def __reduce__(self):  # raised in a worker process, re-raised in the flow's
+        return type(self), (self.path, self.line, self.reason)
+
 
 class InputError(PipelineError):
     """One input document cannot be processed; other documents go on.
@@ -33,3 +36,6 @@ class InputError(PipelineError):
         self.reason = reason
         self.stage = stage
         super().__init__(f"{self.path}: {reason} [{code}]")
+
+    def __reduce__(self):
+        return type(self), (self.path, self.code, self.reason, self.stage)

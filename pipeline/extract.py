@@ -40,16 +40,14 @@ class _MeasureIndex:
 
     def __init__(self, measures: list[Measure], doc_id: str):
         self._starts = [m.char_start for m in measures]
-        self._measures = measures
         self.ids = [f"{doc_id}-m{m.ordinal:04d}" for m in measures]
+        # entry i: the measure before the i-th start; entry 0: text before the first measure
+        self._id_path = [(None, None), *zip(self.ids, (m.path for m in measures))]
 
-    def at(self, offset: int) -> Measure | None:
-        index = bisect.bisect_right(self._starts, offset) - 1
-        return self._measures[index] if index >= 0 else None
-
-    def id_and_path(self, offset: int) -> tuple[str | None, str | None]:
-        measure = self.at(offset)
-        return (self.ids[measure.ordinal], measure.path) if measure else (None, None)
+    def places(self, found: list) -> list[tuple[str | None, str | None]]:
+        """Measure id and path of each extracted item, by its char_start."""
+        starts, id_path = self._starts, self._id_path
+        return [id_path[bisect.bisect_right(starts, item.char_start)] for item in found]
 
 
 def _iso_date(value: str | None) -> dt.date | None:
@@ -60,7 +58,7 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
     """Every table's rows for one document."""
     doc_id = doc_id_for(doc.source_sha256)
     text = doc.text
-    versions = {"pipeline_version": PIPELINE_VERSION, "rules_version": rules.version}
+    rules_version = rules.version
     rows = Rows()
 
     fields = document_fields(doc, rules.documents)
@@ -70,7 +68,8 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
         "admin_level": fields.admin_level, "issuers": list(fields.issuers), "doc_number": fields.doc_number,
         "period_start": fields.period_start, "period_end": fields.period_end,
         "published_date": _iso_date(fields.published_date), "source_url": fields.source_url,
-        "encoding": doc.encoding, "n_chars": len(text), "text": text, **versions,
+        "encoding": doc.encoding, "n_chars": len(text), "text": text,
+        "pipeline_version": PIPELINE_VERSION, "rules_version": rules_version,
     })
 
     measures = segment(text, rules.numbering)
@@ -80,47 +79,44 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
         warnings.append(("no_measures", "no numbered measures found (一、 （一） 1. …): is this a plan?"))
     rows.errors = [{"source_file": doc.source_file, "severity": "warning", "doc_id": doc_id, "stage": "extract",
                     "error_code": code, "message": message} for code, message in warnings]
-    for measure in measures:
-        rows.tables["measures"].append({
-            "doc_id": doc_id, "measure_id": index.ids[measure.ordinal],
-            "parent_id": index.ids[measure.parent_ordinal] if measure.parent_ordinal is not None else None,
-            "ordinal": measure.ordinal, "path": measure.path, "label": measure.label, "level": measure.level,
-            "kind": measure.kind, "title": measure.title, "text": text[measure.char_start:measure.char_end],
-            "char_start": measure.char_start, "char_end": measure.char_end, **versions,
-        })
+    ids = index.ids
+    rows.tables["measures"] = [{
+        "doc_id": doc_id, "measure_id": ids[m.ordinal],
+        "parent_id": ids[m.parent_ordinal] if m.parent_ordinal is not None else None,
+        "ordinal": m.ordinal, "path": m.path, "label": m.label, "level": m.level,
+        "kind": m.kind, "title": m.title, "text": text[m.char_start:m.char_end],
+        "char_start": m.char_start, "char_end": m.char_end,
+        "pipeline_version": PIPELINE_VERSION, "rules_version": rules_version,
+    } for m in measures]
 
     dates = find_dates(text, rules.dates)
-    for ordinal, date in enumerate(dates):
-        measure_id, _ = index.id_and_path(date.char_start)
-        rows.tables["dates"].append({
-            "doc_id": doc_id, "date_id": f"{doc_id}-d{ordinal:04d}", "measure_id": measure_id,
-            "kind": date.kind, "year": date.year, "month": date.month, "day": date.day,
-            "year_end": date.year_end, "text": date.text,
-            "char_start": date.char_start, "char_end": date.char_end, **versions,
-        })
+    rows.tables["dates"] = [{
+        "doc_id": doc_id, "date_id": f"{doc_id}-d{ordinal:04d}", "measure_id": measure_id,
+        "kind": d.kind, "year": d.year, "month": d.month, "day": d.day,
+        "year_end": d.year_end, "text": d.text, "char_start": d.char_start, "char_end": d.char_end,
+        "pipeline_version": PIPELINE_VERSION, "rules_version": rules_version,
+    } for ordinal, (d, (measure_id, _)) in enumerate(zip(dates, index.places(dates)))]
 
     targets = find_targets(text, rules.targets)
     assign_years(targets, dates, text, [(m.char_start, m.char_end) for m in measures])
-    for ordinal, target in enumerate(targets):
-        measure_id, path = index.id_and_path(target.char_start)
-        rows.tables["targets"].append({
-            "doc_id": doc_id, "target_id": f"{doc_id}-t{ordinal:04d}", "measure_id": measure_id,
-            "measure_path": path, "quantity_text": target.quantity_text,
-            "value_min": target.value_min, "value_max": target.value_max, "comparator": target.comparator,
-            "unit": target.unit, "per": target.per, "subject": target.subject, "year": target.year,
-            "char_start": target.char_start, "char_end": target.char_end, **versions,
-        })
+    rows.tables["targets"] = [{
+        "doc_id": doc_id, "target_id": f"{doc_id}-t{ordinal:04d}", "measure_id": measure_id,
+        "measure_path": path, "quantity_text": t.quantity_text,
+        "value_min": t.value_min, "value_max": t.value_max, "comparator": t.comparator,
+        "unit": t.unit, "per": t.per, "subject": t.subject, "year": t.year,
+        "char_start": t.char_start, "char_end": t.char_end,
+        "pipeline_version": PIPELINE_VERSION, "rules_version": rules_version,
+    } for ordinal, (t, (measure_id, path)) in enumerate(zip(targets, index.places(targets)))]
 
     agencies = find_agencies(text, rules.agencies)
     canonicalize(agencies, fields.region, rules.agencies)
-    for ordinal, agency in enumerate(agencies):
-        measure_id, path = index.id_and_path(agency.char_start)
-        rows.tables["agencies"].append({
-            "doc_id": doc_id, "agency_id": f"{doc_id}-a{ordinal:04d}", "measure_id": measure_id,
-            "measure_path": path, "annotation": agency.annotation, "position": agency.position,
-            "name": agency.name, "name_canonical": agency.name_canonical, "role": agency.role,
-            "char_start": agency.char_start, "char_end": agency.char_end, **versions,
-        })
+    rows.tables["agencies"] = [{
+        "doc_id": doc_id, "agency_id": f"{doc_id}-a{ordinal:04d}", "measure_id": measure_id,
+        "measure_path": path, "annotation": a.annotation, "position": a.position,
+        "name": a.name, "name_canonical": a.name_canonical, "role": a.role,
+        "char_start": a.char_start, "char_end": a.char_end,
+        "pipeline_version": PIPELINE_VERSION, "rules_version": rules_version,
+    } for ordinal, (a, (measure_id, path)) in enumerate(zip(agencies, index.places(agencies)))]
     return rows
 
 

@@ -9,6 +9,7 @@ file's rows are not carried forward, so they disappear.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -116,14 +117,26 @@ def plan_run(paths: list[Path], raw_dir: Path, snapshot: Path | None, versions: 
     return plan
 
 
-def carry_forward(snapshot: Path | None, plan: Plan, name: str, schema: pa.Schema) -> pa.Table:
-    """The previous snapshot's rows of table `name` for unchanged documents (and unchanged failures)."""
+def carry_forward(snapshot: Path | None, plan: Plan, name: str, schema: pa.Schema) -> Iterator[pa.Table]:
+    """The previous snapshot's rows of table `name` for unchanged documents (and unchanged failures),
+    one row group at a time: a table of millions of rows never has to fit in memory."""
     path = snapshot / f"{name}.parquet" if snapshot else None
     if not (plan.carried_doc_ids or plan.carried_error_files) or path is None or not path.exists():
-        return schema.empty_table()
-    table = read_parquet(path)
-    mask = pc.is_in(table["doc_id"], value_set=pa.array(plan.carried_doc_ids, pa.string()))
-    if name == "errors":  # failures have no doc_id: they are carried by file name
-        failed = pc.is_in(table["source_file"], value_set=pa.array(plan.carried_error_files, pa.string()))
-        mask = pc.or_(pc.fill_null(mask, False), pc.and_(failed, pc.equal(table["severity"], "error")))
-    return table.filter(mask).cast(schema)
+        return
+    doc_ids = pa.array(plan.carried_doc_ids, pa.string())
+    error_files = pa.array(plan.carried_error_files, pa.string())
+    source = pq.ParquetFile(path)
+    for group in range(source.num_row_groups):
+        table = source.read_row_group(group)
+        mask = pc.is_in(table["doc_id"], value_set=doc_ids)
+        if name == "errors":  # failures have no doc_id: they are carried by file name
+            failed = pc.is_in(table["source_file"], value_set=error_files)
+            mask = pc.or_(pc.fill_null(mask, False), pc.and_(failed, pc.equal(table["severity"], "error")))
+        kept = table.filter(mask)
+        if kept.num_rows:
+            yield kept.cast(schema)
+
+
+def carries_everything(plan: Plan) -> bool:
+    """Whether the previous snapshot's document tables stay as they are: nothing new, changed or removed."""
+    return not plan.to_extract and not plan.counts["removed"]

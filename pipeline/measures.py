@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import regex
 
@@ -219,8 +220,9 @@ def _chinese_value(numeral: str) -> int | None:
 
 # --- segmentation -----------------------------------------------------------
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
+    """A label-shaped string (a tuple: documents have tens of thousands of them)."""
+
     start: int
     end: int
     style: int
@@ -229,7 +231,14 @@ class _Candidate:
     doubtful: bool     # could be something else (11.121 is a decimal or label 11. + 121)
 
 
-@dataclass
+class _Accepted(NamedTuple):
+    candidate: _Candidate
+    parent: int | None      # index into the accepted list
+    kind: str
+    starts_line: bool       # the label stands at a line start (its `#`/indent before it)
+
+
+@dataclass(slots=True)
 class _Open:
     index: int        # into the measures list
     style: int
@@ -240,14 +249,23 @@ class _Open:
 def _candidates(text: str, rules: NumberingRules) -> list[_Candidate]:
     found = []
     groups = rules.style_groups
+    doubtful_group = rules.candidates.groupindex.get("doubtful")
+    values: dict[str, int | None] = {}   # a plan repeats the same few numerals
     for m in rules.candidates.finditer(text):
-        style = next(i for i, g in enumerate(groups) if m.start(g) >= 0)
         numeral = m.group("num")
-        value = numeral_value(numeral) if numeral else None
-        if numeral and value is None:
-            continue                 # label-shaped but not a number (一二、)
-        doubtful = "doubtful" in m.re.groupindex and m.start("doubtful") >= 0
-        found.append(_Candidate(m.start(), m.end(), style, value, numeral, doubtful))
+        if numeral:
+            if numeral not in values:
+                values[numeral] = numeral_value(numeral)
+            value = values[numeral]
+            if value is None:
+                continue             # label-shaped but not a number (一二、)
+        else:
+            value = None
+        start = m.start()
+        # the style's group is the one that matched: it spans the whole candidate
+        style = m.start(*groups).index(start) if len(groups) > 1 else 0
+        doubtful = doubtful_group is not None and m.start(doubtful_group) >= 0
+        found.append(_Candidate(start, m.end(), style, value, numeral, doubtful))
     return found
 
 
@@ -259,8 +277,9 @@ def _line_end(text: str, pos: int) -> int:
 def _toc_spans(text: str, cands: list[_Candidate], rules: NumberingRules) -> list[tuple[int, int]]:
     """Spans of tables of contents: from a 目录 line to where its first heading recurs at a line start."""
     spans = []
-    starts = [c.start for c in cands]
+    starts: list[int] = []
     for marker in rules.toc_marker.finditer(text):
+        starts = starts or [c.start for c in cands]
         i = bisect_right(starts, marker.end())
         if i == len(cands):
             continue
@@ -303,7 +322,7 @@ def segment(text: str, rules: NumberingRules) -> list[Measure]:
     cands = _candidates(text, rules)
     toc = _toc_spans(text, cands, rules)
     styles = rules.styles
-    accepted: list[tuple[_Candidate, int | None, str]] = []   # candidate, parent index, kind
+    accepted: list[_Accepted] = []
     stack: list[_Open] = []
     last_value: dict[int, int] = {}
     prev_end = -1
@@ -312,7 +331,8 @@ def segment(text: str, rules: NumberingRules) -> list[Measure]:
         if toc and _in_spans(c.start, toc):
             continue
         style = styles[c.style]
-        at_line_start = "line_start" in style.contexts and rules.line_start.match(text, c.start) is not None
+        starts_line = rules.line_start.match(text, c.start) is not None
+        at_line_start = starts_line and "line_start" in style.contexts
         if c.doubtful and not (c.value != 1 and _continues(c, style, stack, last_value)):
             continue
         if not at_line_start:
@@ -328,14 +348,21 @@ def segment(text: str, rules: NumberingRules) -> list[Measure]:
         if target is not None:
             del stack[target:]
         parent = stack[-1] if stack else None
-        kind = dict(style.kind_under).get(parent.kind, style.kind) if parent else style.kind
+        kind = _kind_under(style, parent.kind) if parent else style.kind
         stack.append(_Open(len(accepted), c.style, c.value, kind))
-        accepted.append((c, parent.index if parent else None, kind))
+        accepted.append(_Accepted(c, parent.index if parent else None, kind, starts_line))
         if c.value is not None:
             last_value[c.style] = c.value
         prev_end = c.end
 
     return _build(text, accepted, rules)
+
+
+def _kind_under(style: Style, parent_kind: str) -> str:
+    for under, kind in style.kind_under:
+        if under == parent_kind:
+            return kind
+    return style.kind
 
 
 def _continues(c: _Candidate, style: Style, stack: list[_Open], last_value: dict[int, int]) -> bool:
@@ -363,34 +390,38 @@ def _sibling_of(c: _Candidate, style: Style, stack: list[_Open]) -> int | None:
     return open_positions[0]         # out of sequence at a line start: still its style's next sibling
 
 
-def _build(text: str, accepted: list[tuple[_Candidate, int | None, str]], rules: NumberingRules) -> list[Measure]:
+def _build(text: str, accepted: list[_Accepted], rules: NumberingRules) -> list[Measure]:
     styles = rules.styles
-    components = []
-    for c, _, _ in accepted:
-        style = styles[c.style]
-        written = text[c.start:c.end] if style.path_from_label else c.numeral
-        components.append("".join(written.split()).translate(_FULLWIDTH_DIGITS))
+    labels = [text[a.candidate.start:a.candidate.end] for a in accepted]
+    components = [_path_component(label if styles[a.candidate.style].path_from_label else a.candidate.numeral)
+                  for a, label in zip(accepted, labels)]
     _number_unnumbered(accepted, components, styles)
 
     measures: list[Measure] = []
-    for ordinal, (c, parent, kind) in enumerate(accepted):
-        nxt = accepted[ordinal + 1][0].start if ordinal + 1 < len(accepted) else len(text)
-        end = _span_end(text, c.start, nxt, rules)
-        title_stop = min(_line_end(text, c.end), nxt)
-        rest = text[c.end:title_stop]
+    # where each measure's own text stops: the next label, or the line it stands on
+    next_starts = [(a.candidate.start, a.starts_line) for a in accepted[1:]]
+    next_starts.append((len(text), rules.line_start.match(text, len(text)) is not None))
+    for ordinal, ((c, parent, kind, _), (nxt, nxt_starts_line)) in enumerate(zip(accepted, next_starts)):
+        end = _span_end(text, c.start, nxt, nxt_starts_line)
+        title_stop = text.find("\n", c.end, nxt)
+        rest = text[c.end:nxt if title_stop < 0 else title_stop]
         title = _column_title(rest, rules) if styles[c.style].kind == "column" else _title(rest, rules)
-        path = components[ordinal] if parent is None else f"{measures[parent].path}/{components[ordinal]}"
-        level = 1 if parent is None else measures[parent].level + 1
-        measures.append(Measure(ordinal=ordinal, parent_ordinal=parent, path=path,
-                                label=text[c.start:c.end].strip(), level=level, kind=kind, title=title,
-                                char_start=c.start, char_end=end))
+        if parent is None:
+            path, level = components[ordinal], 1
+        else:
+            path, level = f"{measures[parent].path}/{components[ordinal]}", measures[parent].level + 1
+        measures.append(Measure(ordinal, parent, path, labels[ordinal].strip(), level, kind, title, c.start, end))
     return measures
+
+
+def _path_component(written: str) -> str:
+    return "".join(written.split()).translate(_FULLWIDTH_DIGITS)
 
 
 def _number_unnumbered(accepted, components: list[str], styles: tuple[Style, ...]) -> None:
     """Several unnumbered boxes in one measure become 专栏1, 专栏2, … in their paths."""
     by_parent: dict[tuple[int | None, int], list[int]] = {}
-    for ordinal, (c, parent, _) in enumerate(accepted):
+    for ordinal, (c, parent, _, _) in enumerate(accepted):
         if c.value is None and styles[c.style].number_when_several:
             by_parent.setdefault((parent, c.style), []).append(ordinal)
     for ordinals in by_parent.values():
@@ -399,10 +430,10 @@ def _number_unnumbered(accepted, components: list[str], styles: tuple[Style, ...
                 components[ordinal] = f"{components[ordinal]}{n}"
 
 
-def _span_end(text: str, start: int, next_start: int, rules: NumberingRules) -> int:
+def _span_end(text: str, start: int, next_start: int, next_starts_line: bool) -> int:
     """End of a measure's own text: the next label's line (its `#`/indent included), trailing blanks dropped."""
     line_start = text.rfind("\n", start, next_start) + 1
-    end = line_start if line_start > start and rules.line_start.match(text, next_start) else next_start
+    end = line_start if line_start > start and next_starts_line else next_start
     while end > start and text[end - 1].isspace():
         end -= 1
     return end

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
@@ -36,17 +37,46 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_table(table: pa.Table, path: Path) -> None:
-    pq.write_table(table, path, compression="zstd")
+@dataclass
+class Pieces:
+    """A table written piece by piece (one row group each): memory holds one piece at a time."""
+
+    schema: pa.Schema
+    pieces: Iterable[pa.Table]
+
+
+# A table to publish: in memory, in pieces, or an unchanged file of the previous snapshot (linked, not rewritten).
+TableContent = pa.Table | Pieces | Path
+
+
+def write_parquet(content: pa.Table | Pieces, path: Path) -> int:
+    """Write a table (fsynced); returns its number of rows."""
+    if isinstance(content, pa.Table):
+        content = Pieces(content.schema, [content])
+    rows = 0
+    with pq.ParquetWriter(path, content.schema, compression="zstd") as writer:
+        for piece in content.pieces:
+            writer.write_table(piece.cast(content.schema))
+            rows += piece.num_rows
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
+    return rows
 
 
-def publish(tables: Mapping[str, pa.Table] | Iterable[tuple[str, pa.Table]], out_dir: Path, run_id: str) -> dict[str, int]:
+def _link(previous: Path, path: Path) -> int:
+    try:
+        os.link(previous, path)   # snapshots are never modified, so two can share a file
+    except OSError:
+        shutil.copy2(previous, path)   # a file system without hard links
+    return pq.ParquetFile(path).metadata.num_rows
+
+
+def publish(tables: Mapping[str, TableContent] | Iterable[tuple[str, TableContent]], out_dir: Path,
+            run_id: str) -> dict[str, int]:
     """Write every table of a run and make them current together; returns rows per table.
 
-    `tables` may be a generator of (name, table): each table is written, then
-    dropped, before the next is built, so memory holds one table at a time.
+    `tables` may be a generator of (name, content): each table is written, then
+    dropped, before the next is built, so memory holds one table (or one piece) at a time.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     snapshots = out_dir / SNAPSHOTS
@@ -55,10 +85,10 @@ def publish(tables: Mapping[str, pa.Table] | Iterable[tuple[str, pa.Table]], out
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     rows = {}
-    for name, table in (tables.items() if isinstance(tables, Mapping) else tables):
-        _write_table(table, staging / f"{name}.parquet")
-        rows[name] = table.num_rows
-        del table
+    for name, content in (tables.items() if isinstance(tables, Mapping) else tables):
+        path = staging / f"{name}.parquet"
+        rows[name] = _link(content, path) if isinstance(content, Path) else write_parquet(content, path)
+        del content
     _fsync_dir(staging)
     staging.rename(final)  # a snapshot directory exists only once complete
     _fsync_dir(snapshots)
@@ -85,7 +115,7 @@ def _prune(snapshots: Path, keep: Path) -> None:
     for old in complete[:-KEEP_SNAPSHOTS]:
         if old != keep:
             shutil.rmtree(old, ignore_errors=True)
-    for partial in snapshots.glob(".*.partial"):
+    for partial in [*snapshots.glob(".*.partial"), *snapshots.glob(".*.parts")]:
         shutil.rmtree(partial, ignore_errors=True)
 
 

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import pyarrow as pa
 
 from . import PIPELINE_VERSION
-from .extract import extract_files
-from .incremental import Plan, carry_forward, plan_run, read_parquet
+from .extract import TABLE_NAMES, extract_files
+from .incremental import Plan, carries_everything, carry_forward, plan_run, read_parquet
 from .ingest import list_inputs
-from .publish import current_snapshot, publish
+from .publish import SNAPSHOTS, Pieces, TableContent, current_snapshot, publish, write_parquet
 from .ruleset import RuleSet
-from .schemas import DOCUMENT_TABLES, TABLES
+from .schemas import TABLES
 from .tables import combine, to_arrow
 
 
@@ -53,6 +56,7 @@ class RunContext:
     versions: dict[str, str]
     snapshot: Path | None
     plan: Plan
+    parts_dir: Path    # where batches write their rows until publishing
 
 
 def now() -> dt.datetime:
@@ -65,16 +69,7 @@ def start_run(raw_dir: Path, out_dir: Path, rules_version: str, full: bool = Fal
     versions = {"pipeline_version": PIPELINE_VERSION, "rules_version": rules_version}
     snapshot = current_snapshot(out_dir)
     plan = plan_run(list_inputs(raw_dir), raw_dir, snapshot, versions, full=full)
-    return RunContext(run_id, started_at, versions, snapshot, plan)
-
-
-def published_rules_version(out_dir: Path) -> str | None:
-    """The rules version of the last published run in `out_dir`, if any."""
-    snapshot = current_snapshot(out_dir)
-    if snapshot is None or not (snapshot / "runs.parquet").exists():
-        return None
-    runs = read_parquet(snapshot / "runs.parquet", columns=["started_at", "rules_version"]).to_pylist()
-    return max(runs, key=lambda run: run["started_at"])["rules_version"] if runs else None
+    return RunContext(run_id, started_at, versions, snapshot, plan, out_dir / SNAPSHOTS / f".{run_id}.parts")
 
 
 def batches(items: list[str], size: int) -> list[list[str]]:
@@ -86,16 +81,25 @@ def batches(items: list[str], size: int) -> list[list[str]]:
 
 @dataclass
 class Batch:
-    """One task's output: Arrow tables (compact, unlike row dicts) and its error rows."""
+    """One task's output. Its tables went to Parquet parts in `parts_dir` (see `part_path`):
+    what travels back to the flow is small, and the flow never holds a run's rows."""
 
-    tables: dict[str, pa.Table]
+    index: int
+    rows: dict[str, int]
     errors: list[dict]
 
 
-def extract_batch(paths: list[Path], raw_dir: Path, rules: RuleSet) -> Batch:
-    """Extract a batch and convert its rows to Arrow before they travel back to the flow."""
+def part_path(parts_dir: Path, index: int, name: str) -> Path:
+    return parts_dir / f"{index:06d}-{name}.parquet"
+
+
+def extract_batch(paths: list[Path], raw_dir: Path, rules: RuleSet, parts_dir: Path, index: int) -> Batch:
+    """Extract batch number `index` and write its rows as Parquet parts, one per table."""
     rows = extract_files(paths, raw_dir, rules)
-    return Batch({name: to_arrow(name, table_rows) for name, table_rows in rows.tables.items()}, rows.errors)
+    parts_dir.mkdir(parents=True, exist_ok=True)
+    counts = {name: write_parquet(to_arrow(name, table_rows), part_path(parts_dir, index, name))
+              for name, table_rows in rows.tables.items()}
+    return Batch(index, counts, rows.errors)
 
 
 def _error_rows(batches: list[Batch], context: RunContext) -> list[dict]:
@@ -112,18 +116,28 @@ def _error_rows(batches: list[Batch], context: RunContext) -> list[dict]:
 def publish_batches(batches: list[Batch], out_dir: Path, context: RunContext, flow_run_id: str | None = None) -> RunSummary:
     """Merge new rows with the carried-forward ones and publish every table at once.
 
-    Tables are built one at a time and each batch's part is released once used,
-    so memory holds one table, not all of them.
+    Each table streams to its file: the previous snapshot's rows row group by row
+    group, then the batches' parts in batch order, so memory holds one piece, not
+    the run. A table nothing touched is linked from the previous snapshot.
     """
     errors = _error_rows(batches, context)
     counts = DocumentCounts()
+    in_order = sorted(batches, key=lambda batch: batch.index)   # the same inputs give the same files
 
-    def tables():
-        for name in DOCUMENT_TABLES:
-            new = [to_arrow("errors", errors)] if name == "errors" else [batch.tables.pop(name) for batch in batches]
-            table = combine(name, [carry_forward(context.snapshot, context.plan, name, TABLES[name]), *new])
-            counts.add(name, table)
-            yield name, table
+    def document_table(name: str) -> TableContent:
+        previous = context.snapshot / f"{name}.parquet" if context.snapshot else None
+        if previous and previous.exists() and carries_everything(context.plan):
+            counts.add(name, read_parquet(previous, columns=counts.columns(name)))
+            return previous
+        pieces = chain(carry_forward(context.snapshot, context.plan, name, TABLES[name]),
+                       (read_parquet(part_path(context.parts_dir, batch.index, name)) for batch in in_order))
+        return Pieces(TABLES[name], map(counts.seen(name), pieces))
+
+    def tables() -> Iterator[tuple[str, TableContent]]:
+        for name in TABLE_NAMES:
+            yield name, document_table(name)
+        carried_errors = carry_forward(context.snapshot, context.plan, "errors", TABLES["errors"])
+        yield "errors", combine("errors", [*carried_errors, to_arrow("errors", errors)])
         run_row = {"run_id": context.run_id, "flow_run_id": flow_run_id, "started_at": context.started_at,
                    "finished_at": now(), **context.plan.counts, "failed": sum(e["severity"] == "error" for e in errors),
                    **context.versions}
@@ -131,7 +145,10 @@ def publish_batches(batches: list[Batch], out_dir: Path, context: RunContext, fl
                          if context.snapshot and (context.snapshot / "runs.parquet").exists() else TABLES["runs"].empty_table())
         yield "runs", combine("runs", [previous_runs, pa.Table.from_pylist([run_row], schema=TABLES["runs"])])
 
-    rows = publish(tables(), out_dir, context.run_id)
+    try:
+        rows = publish(tables(), out_dir, context.run_id)
+    finally:
+        shutil.rmtree(context.parts_dir, ignore_errors=True)
     return RunSummary(run_id=context.run_id, out_dir=str(out_dir), plan=context.plan.describe(),
                       rows=rows, errors=errors, documents=counts.per_document())
 
@@ -140,20 +157,33 @@ class DocumentCounts:
     """Rows per table for each document, gathered while the tables stream past."""
 
     COUNTED = ("measures", "targets", "dates", "agencies")
+    _DOCUMENT_COLUMNS = ["doc_id", "source_file", "title"]
 
     def __init__(self) -> None:
         self._counts: dict[str, dict[str, int]] = {}
         self._documents: list[dict] = []
 
+    def columns(self, name: str) -> list[str]:
+        """The columns `add` needs of table `name`."""
+        return self._DOCUMENT_COLUMNS if name == "documents" else ["doc_id"]
+
     def add(self, name: str, table: pa.Table) -> None:
         if name == "documents":
-            self._documents = table.select(["doc_id", "source_file", "title"]).to_pylist()
-        elif name in self.COUNTED:
+            self._documents += table.select(self._DOCUMENT_COLUMNS).to_pylist()
+        elif name in self.COUNTED and table.num_rows:
             for row in table.group_by("doc_id").aggregate([("doc_id", "count")]).to_pylist():
-                self._counts.setdefault(row["doc_id"], {})[name] = row["doc_id_count"]
+                per_table = self._counts.setdefault(row["doc_id"], {})
+                per_table[name] = per_table.get(name, 0) + row["doc_id_count"]
+
+    def seen(self, name: str):
+        """A pass-through for the pieces of table `name` that counts them on the way."""
+        def count(piece: pa.Table) -> pa.Table:
+            self.add(name, piece)
+            return piece
+        return count
 
     def per_document(self) -> list[dict]:
         """One row per document in source_file order: its title and rows per table."""
         return [{"source_file": d["source_file"], "title": d["title"],
                  **{name: self._counts.get(d["doc_id"], {}).get(name, 0) for name in self.COUNTED}}
-                for d in self._documents]
+                for d in sorted(self._documents, key=lambda d: d["source_file"])]

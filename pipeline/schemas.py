@@ -146,6 +146,3 @@ TABLES: dict[str, pa.Schema] = {
     "errors": ERRORS,
     "runs": RUNS,
 }
-
-# Tables with rows per input document (everything but the run log).
-DOCUMENT_TABLES = tuple(name for name in TABLES if name != "runs")

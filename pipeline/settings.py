@@ -10,14 +10,15 @@ import os
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# the temporary server needs longer than Prefect's default on a loaded 2-core machine
+SERVER_START_TIMEOUT_SECONDS = 120
 
 _DEFAULTS = {
     "PREFECT_HOME": str(PROJECT_DIR / ".prefect"),
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
     "PREFECT_UI_ENABLED": "false",
-    # the temporary server needs longer than the default on a loaded 2-core machine
-    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": str(SERVER_START_TIMEOUT_SECONDS),
 }
 
 

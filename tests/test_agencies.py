@@ -170,6 +170,23 @@ def test_canonicalize_fills_official_names(rules, text, region, expected):
 
 
 @pytest.mark.parametrize(
+    ("aliases", "expected"),
+    [
+        # `海淀区委` reads as 海淀 + 区委 and as 海淀区 + 委: the alias listed first wins
+        ("  '{prefix}区委': '甲'\n  '{prefix}委': '乙'\n", "甲"),
+        ("  '{prefix}委': '乙'\n  '{prefix}区委': '甲'\n", "乙"),
+    ],
+)
+def test_canonicalize_takes_the_first_listed_alias(broken_rules, aliases, expected):
+    old = "  '{prefix}发展改革委'"
+    rules_dir, _, _ = broken_rules("agency_aliases.yaml", old, aliases + old)
+    rules = load_rules(rules_dir)
+    found = find_agencies("（海淀区委负责）", rules)
+    canonicalize(found, "海淀区", rules)
+    assert [a.name_canonical for a in found] == [expected]
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("四川省经济和信息化厅、省发展改革委、文化和旅游厅、省药监局等8部门",

@@ -76,6 +76,9 @@ def test_document_fields_doc_type(rules, text, metadata, doc_type):
         # no region in title or issuers: the region the body names most
         ("关于推进人才工程的实施意见\n支持西安高校建设。西安市财政给予补助。" + BODY, "西安市", "municipal"),
         ("关于推进人才工程的实施意见\n" + BODY, None, None),
+        # the longest name counts: 吉林市 is the city, 吉林 alone the province
+        ("关于推进人才工程的实施意见\n支持吉林市高校建设。吉林市财政给予补助。" + BODY, "吉林市", "municipal"),
+        ("关于推进人才工程的实施意见\n支持吉林高校建设。吉林省财政给予补助。" + BODY, "吉林省", "provincial"),
     ],
 )
 def test_document_fields_region(rules, text, region, admin_level):
@@ -145,6 +148,10 @@ def test_document_fields_period(rules, text, period):
         ("关于加快发展的意见\n" + BODY + "湖北省人民政府\n二〇二三年十二月五日\n", {}, "2023-12-05"),
         ("关于加快发展的意见\n发布日期：2024年3月1日\n" + BODY, {}, "2024-03-01"),
         ("关于加快发展的意见\n" + "2020年9月11日，召开会议。\n" + BODY, {}, None),
+        # the last lines are read past blank and space-only lines; a date line in the middle is not
+        ("关于加快发展的意见\n" + BODY * 8 + "湖北省人民政府\n\n2023年12月5日\n\n  \n", {}, "2023-12-05"),
+        ("关于加快发展的意见\n" + BODY * 6 + "2023年12月5日\n" + BODY * 4, {}, None),
+        ("2023年12月5日", {}, "2023-12-05"),
     ],
 )
 def test_document_fields_published_date(rules, text, metadata, date):

@@ -1,7 +1,7 @@
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.publish import SNAPSHOTS, current_snapshot, publish
+from pipeline.publish import SNAPSHOTS, Pieces, current_snapshot, publish
 
 
 def _tables(value: int) -> dict[str, pa.Table]:
@@ -32,3 +32,21 @@ def test_publish_prunes_old_snapshots(tmp_path):
         publish(_tables(1), tmp_path, run)
     kept = sorted(p.name for p in (tmp_path / SNAPSHOTS).iterdir())
     assert kept == ["run3", "run4"]
+
+
+def test_publish_writes_a_table_given_in_pieces(tmp_path):
+    schema = pa.schema([("x", pa.int64())])
+    pieces = (pa.table({"x": [i, i + 1]}, schema=schema) for i in (0, 2, 4))
+    rows = publish({"a": Pieces(schema, pieces)}, tmp_path, "run1")
+    assert rows == {"a": 6}
+    assert pq.read_table(tmp_path / "a.parquet").column("x").to_pylist() == [0, 1, 2, 3, 4, 5]
+    assert pq.ParquetFile(tmp_path / "a.parquet").num_row_groups == 3   # one piece in memory at a time
+
+
+def test_publish_links_an_unchanged_table_instead_of_rewriting_it(tmp_path):
+    publish(_tables(1), tmp_path, "run1")
+    previous = current_snapshot(tmp_path) / "a.parquet"
+    rows = publish({"a": previous, "b": pa.table({"y": [5]})}, tmp_path, "run2")
+    assert rows == {"a": 1, "b": 1}
+    assert (tmp_path / "a.parquet").resolve().stat().st_ino == previous.stat().st_ino
+    assert pq.read_table(tmp_path / "a.parquet").column("x").to_pylist() == [1]

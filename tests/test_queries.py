@@ -21,7 +21,7 @@ def out_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("outputs")
     rules = load_ruleset()
     context = start_run(PROJECT / "raw", out, rules.version)
-    batch = extract_batch([item.path for item in context.plan.to_extract], PROJECT / "raw", rules)
+    batch = extract_batch([item.path for item in context.plan.to_extract], PROJECT / "raw", rules, context.parts_dir, 0)
     publish_batches([batch], out, context)
     return out
 
