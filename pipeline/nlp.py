@@ -2,7 +2,8 @@
 and a SpanRuler, all read from `rules/`.
 
 Built once per process (it costs about a second) and only ever run on short
-candidate windows found by regex: tokenizing whole documents is the slow path.
+candidate windows found by regex (those of a document joined in one text, see
+pipeline/targets.py): tokenizing whole documents is the slow path.
 
 - `rules/lexicon/*.txt`: jieba user dictionary, one entry per line
   (`word [freq] [tag]`), so that jieba keeps agency names, measure words and

@@ -5,16 +5,18 @@ word, its comparators and `/年`), and on the way the spans that cannot hold a
 target (masks: 《titles》, document numbers, short quoted names) and the
 historical passages. Each quantity is then kept or dropped by the
 exclusions of rules/targets.yaml, tested on its clause. Only kept quantities
-are tokenized (spaCy/jieba, short windows) to read their subject, whose word
-classes (commitment verbs, stop words, activities, metrics) are the span labels
-the SpanRuler of pipeline/nlp.py sets from rules/spans/targets.jsonl.
+are tokenized (spaCy/jieba, short windows, those of a document in one call) to
+read their subject, whose word classes (commitment verbs, stop words, activities,
+metrics) are the span labels the SpanRuler of pipeline/nlp.py sets from
+rules/spans/targets.jsonl.
 """
 
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Iterator, NamedTuple
 
 import regex
 
@@ -74,6 +76,8 @@ _SUBJECT_SPEC = {
     "trim": Field(str, pattern=True),
 }
 
+_BLANKS = (" ", "\t")   # may stand around a range separator
+
 # A number as written: Arabic (ASCII or full width, with decimals) or Chinese.
 _NUMBER = r"(?:[0-9０-９]+(?:[.．][0-9０-９]+)?|[〇零一二两三四五六七八九十百千万亿]+)"
 
@@ -97,6 +101,7 @@ class Exclusion:
 @dataclass(frozen=True)
 class SubjectRules:
     needs_tokens: regex.Pattern     # a window without any of these reads the same untokenized
+    stops_after: regex.Pattern      # of those, what changes the phrase after a quantity
     metric_end: regex.Pattern       # a phrase ending in a METRIC word, also inside a token (管理水平)
     modifier_end: regex.Pattern     # a subject ending in a modifier suffix
     modifier_any: regex.Pattern     # any modifier suffix, to find the shared head
@@ -120,7 +125,7 @@ class TargetRules:
     clause_end: regex.Pattern
     sentence_start: regex.Pattern
     sentence_end: regex.Pattern
-    exclusions: tuple[Exclusion, ...]
+    exclusions: dict[tuple[bool, str, str], tuple[Exclusion, ...]]  # by (chinese, unit, comparator)
     subject: SubjectRules
     rules_dir: Path
 
@@ -146,13 +151,17 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
     history = check_mapping(top["history"], _HISTORY_SPEC, path, "history")
     subject = check_mapping(top["subject"], _SUBJECT_SPEC, path, "subject")
 
+    surfaces = [u["surface"] for u in units]
     unit_alternatives = _alternation({u["surface"]: u.get("not_before") for u in units})
+    # The lookaheads after a number only restate what must follow it: a number that
+    # cannot go on fails at once instead of trying every measure word at every length.
     quantity = (
         f"(?P<pre>{_alternation(dict.fromkeys(comparators['prefix']))})?"
-        f"(?:(?:(?P<lo>{_NUMBER})(?:{unit_alternatives})?[ \\t]*(?:{_alternation(dict.fromkeys(top['range_separators']))})"
-        f"[ \\t]*(?P<hi>{_NUMBER})|(?P<num>{_NUMBER}))"
+        f"(?:(?:(?P<lo>{_NUMBER}){_next_is(surfaces, top['range_separators'], _BLANKS)}"
+        f"(?:{unit_alternatives})?[ \\t]*(?:{_alternation(dict.fromkeys(top['range_separators']))})"
+        f"[ \\t]*(?P<hi>{_NUMBER})|(?P<num>{_NUMBER}){_next_is(surfaces, scales, comparators['infix'])})"
         f"(?P<scale>{_alternation(dict.fromkeys(scales))})?(?P<infix>{_alternation(dict.fromkeys(comparators['infix']))})?"
-        f"(?=[{regex.escape(''.join({u['surface'][0] for u in units}))}])(?P<unit>{unit_alternatives})"
+        f"{_next_is(surfaces)}(?P<unit>{unit_alternatives})"
         f"|百分之(?P<pct>{_NUMBER})|(?P<half>一半))"
         f"(?P<suf>{_alternation({s: suffix_guards.get(s) for s in comparators['suffix']})})?"
         f"(?P<per>{_alternation(dict.fromkeys(per_year['suffixes']))})?"
@@ -184,9 +193,11 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
         clause_end=regex.compile(top["clause_breaks"]),
         sentence_start=regex.compile(f"(?r){top['sentence_breaks']}"),
         sentence_end=regex.compile(top["sentence_breaks"]),
-        exclusions=tuple(exclusions),
+        exclusions=_exclusions_by_kind(_merge_single_patterns(exclusions),
+                                       {"%", *(u.get("unit", u["surface"]) for u in units)}),
         subject=SubjectRules(
             needs_tokens=regex.compile(_alternation(dict.fromkeys([*words[STOP], *words[VERB], _OF, _ETC, _ENUM]))),
+            stops_after=regex.compile(_alternation(dict.fromkeys([*words[STOP], _OF, _ETC]))),
             metric_end=regex.compile(f"(?:{_alternation(dict.fromkeys(words[METRIC]))})$"),
             modifier_end=regex.compile(f"(?:{modifiers})$"),
             modifier_any=regex.compile(f"(?r)(?:{modifiers})"),
@@ -225,6 +236,14 @@ def _alternation(words: dict[str, str | None]) -> str:
                     for w, guard in sorted(words.items(), key=lambda kv: -len(kv[0])))
 
 
+def _next_is(*word_lists) -> str:
+    """A lookahead for the first characters of the words; none when a word is empty."""
+    words = [w for words in word_lists for w in words]
+    if not all(words):
+        return ""
+    return f"(?=[{regex.escape(''.join(sorted({w[0] for w in words})))}])"
+
+
 def _exclusion(d: dict, path: Path, node) -> Exclusion:
     def pattern(key):
         return compile_pattern(d[key], path, node.key_lines[key], f"exclusion.{key}") if key in d else None
@@ -242,6 +261,52 @@ def _exclusion(d: dict, path: Path, node) -> Exclusion:
         unless_commitment=d.get("unless_commitment", False),
         unless_left=pattern("unless_left"),
     )
+
+
+_PATTERN_FIELDS = ("quantity", "left", "right", "clause", "sentence")
+_DEFAULT_FLAGS = regex.compile("").flags
+
+
+def _merge_single_patterns(exclusions: list[Exclusion]) -> list[Exclusion]:
+    """Exclusions that test one pattern and nothing else, merged per field into one
+    alternation: a quantity then runs one search where it ran several. A pattern with
+    groups or global flags stays apart, as an alternation could change what it matches."""
+    kept, by_field = [], {}
+    for ex in exclusions:
+        field = _single_pattern_field(ex)
+        if field is None:
+            kept.append(ex)
+        else:
+            by_field.setdefault(field, []).append(ex)
+    for field, group in by_field.items():
+        if len(group) == 1:
+            kept += group
+            continue
+        pattern = regex.compile("|".join(f"(?:{getattr(ex, field).pattern})" for ex in group))
+        kept.append(replace(group[0], reason=" | ".join(ex.reason for ex in group), **{field: pattern}))
+    return kept
+
+
+def _single_pattern_field(ex: Exclusion) -> str | None:
+    fields = [name for name in _PATTERN_FIELDS if getattr(ex, name) is not None]
+    others = (ex.numeral, ex.units, ex.comparators, ex.no_commitment_in, ex.unless_left)
+    if len(fields) != 1 or ex.unless_commitment or any(other is not None for other in others):
+        return None
+    pattern = getattr(ex, fields[0])
+    return fields[0] if pattern.groups == 0 and pattern.flags == _DEFAULT_FLAGS else None
+
+
+def _exclusions_by_kind(exclusions: list[Exclusion], units: set[str]) -> dict[tuple[bool, str, str], tuple[Exclusion, ...]]:
+    """For each (chinese, unit, comparator), the exclusions whose numeral, unit and comparator
+    conditions hold: a quantity then tests only their patterns."""
+    return {(chinese, unit, comparator): tuple(ex for ex in exclusions if _may_fire(ex, chinese, unit, comparator))
+            for chinese in (False, True) for unit in units for comparator in COMPARATORS}
+
+
+def _may_fire(ex: Exclusion, chinese: bool, unit: str, comparator: str) -> bool:
+    return ((ex.numeral is None or (ex.numeral == "chinese") == chinese)
+            and (ex.units is None or unit in ex.units)
+            and (ex.comparators is None or comparator in ex.comparators))
 
 
 # --- numbers ------------------------------------------------------------------
@@ -302,14 +367,23 @@ class _Quantity:
     historical: bool
 
 
-@dataclass(frozen=True)
 class _Context:
-    clause_start: int
-    clause_end: int
-    left: str
-    right: str
-    clause: str
-    sentence: str
+    """The clause around a quantity, and its sentence, found only when an exclusion reads it."""
+
+    def __init__(self, text: str, q: _Quantity, rules: TargetRules):
+        self.text, self.rules = text, rules
+        self.clause_start = start = _after(rules.clause_start.search(text, 0, q.start))
+        self.clause_end = end = _before(rules.clause_end.search(text, q.end), len(text))
+        self.left, self.right, self.clause = text[start:q.start], text[q.end:end], text[start:end]
+        self._sentence: str | None = None
+
+    @property
+    def sentence(self) -> str:
+        if self._sentence is None:
+            text, rules = self.text, self.rules
+            self._sentence = text[_after(rules.sentence_start.search(text, 0, self.clause_start)):
+                                  _before(rules.sentence_end.search(text, self.clause_end), len(text))]
+        return self._sentence
 
 
 def find_targets(text: str, rules: TargetRules) -> list[Target]:
@@ -317,14 +391,13 @@ def find_targets(text: str, rules: TargetRules) -> list[Target]:
     quantities = _scan(text, rules)
     kept: list[tuple[int, _Quantity, _Context]] = []
     for i, q in enumerate(quantities):
-        ctx = _context(text, q, rules)
-        if not q.historical and not any(_fires(ex, q, ctx, rules) for ex in rules.exclusions):
+        if q.historical:
+            continue
+        ctx = _Context(text, q, rules)
+        if not any(_fires(ex, q, ctx, rules) for ex in rules.exclusions[q.chinese, q.unit, q.comparator]):
             kept.append((i, q, ctx))
     targets: list[Target] = []
-    for i, q, ctx in kept:
-        prev_end = quantities[i - 1].end if i and quantities[i - 1].end > ctx.clause_start else ctx.clause_start
-        next_start = quantities[i + 1].start if i + 1 < len(quantities) and quantities[i + 1].start < ctx.clause_end else ctx.clause_end
-        subject = _subject(text, q, prev_end, next_start, rules)
+    for (i, q, ctx), subject in zip(kept, _subjects(text, quantities, kept, rules)):
         if subject is None and targets and targets[-1].char_end > ctx.clause_start:
             subject = targets[-1].subject     # 污水处理率分别达到95%和85%: the same thing counted twice
         targets.append(Target(
@@ -337,60 +410,59 @@ def find_targets(text: str, rules: TargetRules) -> list[Target]:
     return targets
 
 
+# Scanner groups a quantity is read from, fetched in one call.
+_QUANTITY_GROUPS = ("pre", "lo", "hi", "num", "scale", "infix", "unit", "pct", "half", "suf", "per")
+
+
 def _scan(text: str, rules: TargetRules) -> list[_Quantity]:
     """The one pass: quantities, each marked when it stands in a historical passage."""
     quantities: list[_Quantity] = []
     history_year, history_end = None, 0       # a passage runs to its line end or to a later deadline
     for m in rules.scanner.finditer(text):
-        if m.group("qty") is not None:
+        qty, opener, closer = m.group("qty", "opener", "closer")
+        if qty is not None:
             q = _quantity(m, rules, history_year is not None and m.start() < history_end)
             if q is not None:
                 quantities.append(q)
-        elif m.group("opener") is not None:
+        elif opener is not None:
             history_year = int(m.group("year"))
             history_end = text.find("\n", m.end())
             history_end = len(text) if history_end < 0 else history_end
-        elif m.group("closer") is not None and history_year is not None and int(m.group("year")) > history_year:
+        elif closer is not None and history_year is not None and int(m.group("year")) > history_year:
             history_year = None
     return quantities
 
 
 def _quantity(m: regex.Match, rules: TargetRules, historical: bool) -> _Quantity | None:
-    if m.group("half"):                  # 一半, 百分之三十: shares, never names (chinese=False)
+    pre, lo, hi, num, scale, infix, unit, pct, half, suf, per = m.group(*_QUANTITY_GROUPS)
+    if half:                             # 一半, 百分之三十: shares, never names (chinese=False)
         low = high = 50.0
         unit, chinese = "%", False
-    elif m.group("pct"):
-        low = high = parse_number(m.group("pct"))
+    elif pct:
+        low = high = parse_number(pct)
         unit, chinese = "%", False
     else:
-        scale = rules.scales.get(m.group("scale"), 1)
-        written = [m.group("lo"), m.group("hi")] if m.group("lo") else [m.group("num")]
+        factor = rules.scales.get(scale, 1)
+        written = [lo, hi] if lo else [num]
         values = [parse_number(w) for w in written]
         if any(v is None for v in values):
             return None
-        low, high = values[0] * scale, values[-1] * scale
-        unit = rules.units[m.group("unit")]
+        low, high = values[0] * factor, values[-1] * factor
+        unit = rules.units[unit]
         chinese = not written[0].translate(_FULLWIDTH).replace(".", "").isdigit()
     if low is None or high < low:
         return None
-    if m.group("lo"):
+    if lo:
         comparator = "range"
-    elif m.group("pre"):
-        comparator = rules.prefixes[m.group("pre")]
-    elif m.group("suf"):
-        comparator = rules.suffixes[m.group("suf")]
-    elif m.group("infix"):
-        comparator = rules.infixes[m.group("infix")]
+    elif pre:
+        comparator = rules.prefixes[pre]
+    elif suf:
+        comparator = rules.suffixes[suf]
+    elif infix:
+        comparator = rules.infixes[infix]
     else:
         comparator = "eq"
-    return _Quantity(m.start(), m.end(), m.group(), low, high, comparator, unit, bool(m.group("per")), chinese, historical)
-
-
-def _context(text: str, q: _Quantity, rules: TargetRules) -> _Context:
-    start = _after(rules.clause_start.search(text, 0, q.start))
-    end = _before(rules.clause_end.search(text, q.end), len(text))
-    sentence = text[_after(rules.sentence_start.search(text, 0, start)):_before(rules.sentence_end.search(text, end), len(text))]
-    return _Context(start, end, text[start:q.start], text[q.end:end], text[start:end], sentence)
+    return _Quantity(m.start(), m.end(), m.group(), low, high, comparator, unit, bool(per), chinese, historical)
 
 
 def _after(m: regex.Match | None) -> int:
@@ -402,17 +474,17 @@ def _before(m: regex.Match | None, default: int) -> int:
 
 
 def _fires(ex: Exclusion, q: _Quantity, ctx: _Context, rules: TargetRules) -> bool:
-    """Whether every condition of `ex` holds for `q`."""
-    if ex.numeral is not None and ex.numeral != ("chinese" if q.chinese else "arabic"):
+    """Whether every pattern condition of `ex` holds (rules.exclusions has checked the others)."""
+    if ex.quantity is not None and not ex.quantity.search(q.surface):
         return False
-    if ex.units is not None and q.unit not in ex.units:
+    if ex.left is not None and not ex.left.search(ctx.left):
         return False
-    if ex.comparators is not None and q.comparator not in ex.comparators:
+    if ex.right is not None and not ex.right.search(ctx.right):
         return False
-    for pattern, where in ((ex.quantity, q.surface), (ex.left, ctx.left), (ex.right, ctx.right),
-                           (ex.clause, ctx.clause), (ex.sentence, ctx.sentence)):
-        if pattern is not None and not pattern.search(where):
-            return False
+    if ex.clause is not None and not ex.clause.search(ctx.clause):
+        return False
+    if ex.sentence is not None and not ex.sentence.search(ctx.sentence):
+        return False
     if ex.no_commitment_in is not None:
         scope = ctx.clause if ex.no_commitment_in == "clause" else ctx.sentence
         if rules.any_commitment.search(scope):
@@ -429,52 +501,90 @@ _OPEN_QUOTE = regex.compile(r"[“「『]")
 _LAST_OPEN_QUOTE = regex.compile(r"(?r)[“「『]")
 _BRACKET = regex.compile(r"[（(]")
 _LIST_SEPARATOR = regex.compile(r"[、和及与]")
+# Windows are tokenized joined by line breaks: jieba cuts at one, and a span over one is
+# dropped, so each window gets the tokens and spans it gets alone.
+_JOINER = "\n"
+# spaCy aligns jieba's words by slicing the rest of the text: longer batches cost quadratic time.
+_BATCH_CHARS = 2000
 
 
-def _subject(text: str, q: _Quantity, prev_end: int, next_start: int, rules: TargetRules) -> str | None:
-    """What is counted: the noun phrase after the quantity, else the phrase before it."""
-    after = _until_unopened_quote(text[q.end:next_start])
+def _subjects(text: str, quantities: list[_Quantity], kept: list[tuple[int, _Quantity, _Context]],
+              rules: TargetRules) -> list[str | None]:
+    """What each kept quantity counts: the noun phrase after it, else the phrase before it.
+
+    The phrases after, then the phrases before where none was found, are read in
+    two passes, each tokenizing all the windows that need it together.
+    """
+    s = rules.subject
+    bounds = []                                   # the neighbours' ends bound the windows
+    for i, q, ctx in kept:
+        prev_end = quantities[i - 1].end if i and quantities[i - 1].end > ctx.clause_start else ctx.clause_start
+        next_start = quantities[i + 1].start if i + 1 < len(quantities) and quantities[i + 1].start < ctx.clause_end else ctx.clause_end
+        bounds.append((prev_end, next_start))
+    afters = [_window_after(text[q.end:next_start], s) for (_, q, _), (_, next_start) in zip(kept, bounds)]
+    subjects = _read(afters, _needs_tokens_after, _read_after, rules)
+    missing = [k for k, subject in enumerate(subjects) if not subject]
+    befores = [_window_before(text[bounds[k][0]:kept[k][1].start], s) for k in missing]
+    for k, subject in zip(missing, _read(befores, _needs_tokens_before, _read_before, rules)):
+        subjects[k] = subject
+    return subjects
+
+
+def _read(windows: list[str], needs_tokens, read, rules: TargetRules) -> list[str | None]:
+    """Each window's phrase: None when empty, the window itself when tokens change nothing,
+    else `read` of its tokens; the windows of a document are tokenized together."""
+    tokenized = list(dict.fromkeys(w for w in windows if w and needs_tokens(w, rules.subject)))
+    tokens = dict(zip(tokenized, _tokens_each(tokenized, rules)))
+    return [read(tokens[w], rules) if w in tokens else (w or None) for w in windows]
+
+
+def _window_after(after: str, s: SubjectRules) -> str:
+    """The text after a quantity that may name what it counts; empty when it cannot."""
+    after = _until_unopened_quote(after)
     after = after[:m.start()] if (m := _BRACKET.search(after)) else after
-    if not _LIST_SEPARATOR.match(after):      # 教育专家10名、名校长100名: 10名 counts what precedes it
-        phrase = _phrase_after(after, rules)
-        if phrase:
-            return phrase
-    return _phrase_before(text[prev_end:q.start], rules)
+    if _LIST_SEPARATOR.match(after):          # 教育专家10名、名校长100名: 10名 counts what precedes it
+        return ""
+    return s.trim.sub("", after)
 
 
-@dataclass(frozen=True)
-class _Token:
+def _needs_tokens_after(window: str, s: SubjectRules) -> bool:
+    """Only a stop word, 的 or 等 changes the phrase after a quantity; other words of
+    needs_tokens just make spaCy drop the spaces after words."""
+    return bool(s.stops_after.search(window) or (" " in window and s.needs_tokens.search(window)))
+
+
+def _read_after(tokens: list[_Token], rules: TargetRules) -> str:
+    tokens = _drop_modifier(tokens)
+    stop = next((k for k, t in enumerate(tokens) if STOP in t.labels), len(tokens))
+    return _after_list(tokens[:stop], rules.subject)
+
+
+def _window_before(before: str, s: SubjectRules) -> str:
+    """The text before a quantity that may name what it counts."""
+    before = before[_last_open_quote(before):]
+    while (shorter := s.link_tail.sub("", before.rstrip())) != before:
+        before = shorter
+    return _without_lead(before, s)
+
+
+def _needs_tokens_before(window: str, s: SubjectRules) -> bool:
+    return s.needs_tokens.search(window) is not None
+
+
+def _read_before(tokens: list[_Token], rules: TargetRules) -> str | None:
+    s = rules.subject
+    verb = _predicate(tokens, rules)
+    phrase = _without_lead(_after_list(_drop_modifier(tokens[verb + 1:]), s), s)
+    return phrase or (tokens[verb].text if verb >= 0 else None)
+
+
+class _Token(NamedTuple):
     """A jieba token, or a span of the rules that covers several, with the span labels it carries."""
     text: str
     labels: frozenset[str]
 
 
-def _phrase_after(after: str, rules: TargetRules) -> str | None:
-    s = rules.subject
-    after = s.trim.sub("", after)
-    if not after:
-        return None
-    if not s.needs_tokens.search(after):
-        return after
-    tokens = _drop_modifier(_tokens(after, rules))
-    stop = next((k for k, t in enumerate(tokens) if STOP in t.labels), len(tokens))
-    return _after_list(tokens[:stop], s)
-
-
-def _phrase_before(before: str, rules: TargetRules) -> str | None:
-    s = rules.subject
-    before = before[_last_open_quote(before):]
-    while (shorter := s.link_tail.sub("", before.rstrip())) != before:
-        before = shorter
-    before = _without_lead(before, s)
-    if not before:
-        return None
-    if not s.needs_tokens.search(before):
-        return before
-    tokens = _tokens(before, rules)
-    verb = _predicate(tokens, rules)
-    phrase = _without_lead(_after_list(_drop_modifier(tokens[verb + 1:]), s), s)
-    return phrase or (tokens[verb].text if verb >= 0 else None)
+_NO_LABELS: frozenset[str] = frozenset()
 
 
 def _without_lead(phrase: str, s: SubjectRules) -> str:
@@ -502,15 +612,57 @@ def _predicate(tokens: list[_Token], rules: TargetRules) -> int:
     return -1
 
 
-def _tokens(window: str, rules: TargetRules) -> list[_Token]:
-    """The window's tokens, the longest span of the rules over several merged into one.
+def _tokens_each(windows: list[str], rules: TargetRules) -> list[list[_Token]]:
+    """The tokens of each window (see _merged), from one spaCy call per batch of windows."""
+    tokens: list[list[_Token]] = []
+    for batch in _batches(windows):
+        tokens += _tokens_of_batch(batch, rules)
+    return tokens
+
+
+def _batches(windows: list[str]) -> Iterator[list[str]]:
+    """Windows in batches of about _BATCH_CHARS; one with a blank end alone, as the
+    blank would join the joiner in one token."""
+    batch: list[str] = []
+    size = 0
+    for window in windows:
+        if batch and (size + len(window) > _BATCH_CHARS or _blank_ends(window) or _blank_ends(batch[-1])):
+            yield batch
+            batch, size = [], 0
+        batch.append(window)
+        size += len(window) + len(_JOINER)
+    if batch:
+        yield batch
+
+
+def _blank_ends(window: str) -> bool:
+    return window[0].isspace() or window[-1].isspace()
+
+
+def _tokens_of_batch(windows: list[str], rules: TargetRules) -> list[list[_Token]]:
+    doc = get_nlp(rules.rules_dir)(_JOINER.join(windows))
+    starts, texts = [], []
+    for t in doc:
+        starts.append(t.idx)
+        texts.append(t.text)
+    spans = sorted((s.start, s.end, s.label_) for s in doc.spans[SPANS_KEY])
+    span_starts = [start for start, _, _ in spans]
+    tokens, offset = [], 0
+    for window in windows:
+        first = bisect.bisect_left(starts, offset)
+        last = bisect.bisect_left(starts, offset + len(window))
+        inside = spans[bisect.bisect_left(span_starts, first):bisect.bisect_left(span_starts, last)]
+        tokens.append(_merged(texts[first:last], [(s - first, e - first, label) for s, e, label in inside if e <= last]))
+        offset += len(window) + len(_JOINER)
+    return tokens
+
+
+def _merged(texts: list[str], spans: list[tuple[int, int, str]]) -> list[_Token]:
+    """Tokens with the longest span of the rules over several merged into one.
 
     A merged token carries the labels of every span within it, so merging loses no
     label of a single token (提高到: VERB, and SUBJECT_STOP from 到).
     """
-    doc = get_nlp(rules.rules_dir)(window)
-    texts = [t.text for t in doc]
-    spans = [(s.start, s.end, s.label_) for s in doc.spans[SPANS_KEY]]
     # longest first, then leftmost (spacy.util.filter_spans on plain tuples: this runs per window)
     merged, taken = [], set()
     for start, end, _ in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
@@ -519,11 +671,11 @@ def _tokens(window: str, rules: TargetRules) -> list[_Token]:
             taken.update(range(start, end))
     tokens, k = [], 0
     for start, end in sorted(merged):
-        tokens += [_Token(text, frozenset()) for text in texts[k:start]]
+        tokens += [_Token(text, _NO_LABELS) for text in texts[k:start]]
         labels = frozenset(label for s, e, label in spans if start <= s and e <= end)
         tokens.append(_Token("".join(texts[start:end]), labels))
         k = end
-    tokens += [_Token(text, frozenset()) for text in texts[k:]]
+    tokens += [_Token(text, _NO_LABELS) for text in texts[k:]]
     return tokens
 
 

@@ -2,12 +2,23 @@ import json
 import shutil
 
 import pytest
+import regex
 
 from pipeline.dates import find_dates
 from pipeline.dates import load_rules as load_date_rules
 from pipeline.errors import RuleError
 from pipeline.rules import RULES_DIR
-from pipeline.targets import RULES_FILE, assign_years, find_targets, load_rules, parse_number
+from pipeline.targets import (
+    _BATCH_CHARS,
+    RULES_FILE,
+    Exclusion,
+    _merge_single_patterns,
+    _tokens_each,
+    assign_years,
+    find_targets,
+    load_rules,
+    parse_number,
+)
 
 # Span patterns the shipped rules lack, each a phrase jieba cuts in two unless noted.
 EXTRA_SPANS = [
@@ -96,6 +107,10 @@ def test_find_targets_reads_chinese_numerals(text, expected, rules):
         ("突破约20项关键技术。", ("约20项", 20, 20, "approx")),
         ("审批时限压缩至5个工作日以内。", ("5个工作日以内", 5, 5, "le")),
         ("不良率控制在不超过1%。", ("不超过1%", 1, 1, "le")),
+        ("开展1 - 3个月的培训。", ("1 - 3个月", 1, 3, "range")),
+        # a measure word that starts like a scale word (千瓦, 千米) after a Chinese numeral
+        ("新增光伏装机五千瓦至八千瓦。", ("五千瓦至八千瓦", 5, 8, "range")),
+        ("建成三千米至五千米健身步道。", ("三千米至五千米", 3000, 5000, "range")),
     ],
 )
 def test_find_targets_reads_ranges_and_bounds(text, expected, rules):
@@ -217,6 +232,46 @@ def test_find_targets_reads_subjects(text, expected, rules):
 def test_find_targets_reads_subjects_by_span_labels(text, shipped, extended, rules, extended_rules):
     assert [(t.quantity_text, t.subject) for t in found(text, rules)] == shipped
     assert [(t.quantity_text, t.subject) for t in found(text, extended_rules)] == extended
+
+
+@pytest.mark.parametrize(
+    "windows",
+    [
+        ["重点培育科技型企业", "5G基站建设", "（试点）示范项目", "产品的研发及注册"],
+        ["利用率提高到", "降至", "龙头企业服务于全省产业"],       # spans, and a phrase jieba cuts when alone
+        ["培育企业", " 前导空白", "尾随空白\u3000", "建设 基地"],    # a blank end is tokenized alone
+        ["跨行\n窗口", "培育企业"],
+        ["培育科技型企业"] * (_BATCH_CHARS // 7 + 3),               # more than one batch
+    ],
+)
+def test_tokens_each_reads_windows_as_if_alone(windows, extended_rules):
+    assert _tokens_each(windows, extended_rules) == [_tokens_each([w], extended_rules)[0] for w in windows]
+
+
+def _exclusion(**conditions):
+    fields = {**dict.fromkeys(Exclusion.__dataclass_fields__), "reason": "test", "unless_commitment": False}
+    return Exclusion(**{**fields, **conditions})
+
+
+@pytest.mark.parametrize(
+    ("exclusions", "merged"),
+    [
+        ([_exclusion(left=regex.compile("第$")), _exclusion(left=regex.compile("前$"))], 1),
+        ([_exclusion(left=regex.compile("第$")), _exclusion(right=regex.compile("^前"))], 2),            # other field
+        ([_exclusion(left=regex.compile("第$")), _exclusion(left=regex.compile("(前)$"))], 2),           # a group
+        ([_exclusion(left=regex.compile("第$")), _exclusion(left=regex.compile("(?i)q$"))], 2),          # a global flag
+        ([_exclusion(left=regex.compile("第$")), _exclusion(left=regex.compile("前$"), units=frozenset())], 2),
+        ([_exclusion(left=regex.compile("第$")), _exclusion(left=regex.compile("前$"), unless_commitment=True)], 2),
+    ],
+)
+def test_merge_single_patterns_merges_only_lone_plain_patterns_of_one_field(exclusions, merged):
+    assert len(_merge_single_patterns(exclusions)) == merged
+
+
+@pytest.mark.parametrize(("left", "fires"), [("排名第", True), ("前", True), ("之后", True), ("之中", False)])
+def test_merge_single_patterns_fires_where_a_member_fires(left, fires):
+    (merged,) = _merge_single_patterns([_exclusion(left=regex.compile("第$")), _exclusion(left=regex.compile("^前|后$"))])
+    assert bool(merged.left.search(left)) == fires
 
 
 @pytest.mark.parametrize(
