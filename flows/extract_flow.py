@@ -10,6 +10,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from pipeline.rules import RULES_DIR
 from pipeline.ruleset import load_ruleset
 from pipeline.run import Batch, RunContext, RunSummary, batches, publish_batches, start_run
+from pipeline.settings import DEFAULT_BATCH_SIZE
 from pipeline.workers import extract_in_pool, shutdown
 
 
@@ -30,7 +31,7 @@ def publish(results: list[Batch], out_dir: str, context: RunContext, flow_run_id
 
 @flow(name="extract-policies")
 def extract_policies(raw_dir: str = "raw", out_dir: str = "outputs", rules_dir: str = str(RULES_DIR),
-                     batch_size: int = 50, full: bool = False, workers: int = 1) -> RunSummary:
+                     batch_size: int = DEFAULT_BATCH_SIZE, full: bool = False, workers: int = 1) -> RunSummary:
     """`workers` > 1 extracts in that many processes (with the default thread runner: run it with
     `task_runner=task_runner("local", workers)` so that as many batches are in flight)."""
     logger = get_run_logger()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import PipelineError
 from .rules import RULES_DIR
-from .settings import SERVER_START_TIMEOUT_SECONDS, configure_prefect
+from .settings import DEFAULT_BATCH_SIZE, SERVER_START_TIMEOUT_SECONDS, configure_prefect
 from .tempserver import start_temporary_server
 
 
@@ -97,7 +97,8 @@ def _extraction_args() -> argparse.ArgumentParser:
     parent.add_argument("--raw", type=Path, default=Path("raw"), help="directory of input files (default: raw)")
     parent.add_argument("--out", type=Path, default=Path("outputs"), help="output directory (default: outputs)")
     parent.add_argument("--rules", type=Path, default=RULES_DIR, help="rules directory (default: the project's rules/)")
-    parent.add_argument("--batch-size", type=int, default=50, help="documents per Prefect task (default: 50)")
+    parent.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE,
+                        help=f"documents per Prefect task (default: {DEFAULT_BATCH_SIZE})")
     return parent
 
 

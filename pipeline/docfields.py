@@ -35,6 +35,7 @@ class Region:
     name: str          # full name: 山东省, 广州市, 北京市海淀区
     short: str         # 山东, 广州
     level: str         # provincial, municipal, district
+    province: str | None   # the provincial-level unit it lies in (itself for one); 全国 for national
 
 
 @dataclass(frozen=True)
@@ -174,15 +175,16 @@ def _date_line(source: str, path: Path, node) -> regex.Pattern:
 
 
 def _longest_name(names) -> re.Pattern:
-    """The longest of `names` at each position. A trie of literals: `re` runs it several
-    times faster than `regex` runs the flat alternation (hundreds of names, every position)."""
+    """The longest of `names` at each position, unless a district or county suffix follows
+    (朝阳区 is in Beijing, not the city 朝阳). A trie of literals: `re` runs it several times
+    faster than `regex` runs the flat alternation (hundreds of names, every position)."""
     trie: dict = {}
     for name in names:
         node = trie
         for char in name:
             node = node.setdefault(char, {})
         node[""] = {}
-    return re.compile(_trie_pattern(trie))
+    return re.compile(_trie_pattern(trie) + "(?![区县])")
 
 
 def _trie_pattern(node: dict) -> str:
@@ -213,14 +215,14 @@ def _region_table(regions: dict, path: Path) -> dict[str, Region]:
 
     table: dict[str, Region] = {}
     for data in check_list(regions["provinces"], path, "regions.provinces", province):
-        region = Region(data["name"], data["short"], "provincial")
+        region = Region(data["name"], data["short"], "provincial", data["name"])
         table[region.name] = region
         table.setdefault(region.short, region)
     for data in regions["provinces"]:
         if data["name"] in municipalities:
             continue
         for short in data["cities"]:
-            city = Region(f"{short}市", short, "municipal")
+            city = Region(f"{short}市", short, "municipal", data["name"])
             table[city.name] = city
             table.setdefault(short, city)   # a province keeps its short name (吉林)
     return table
@@ -246,6 +248,7 @@ def document_fields(doc: SourceDocument, rules: DocumentRules) -> DocumentFields
         title=title,
         doc_type="interpretation" if interpretation else "plan",
         region=region.name if region else None,
+        province=region.province if region else None,
         admin_level=region.level if region else None,
         issuers=issuers,
         doc_number=_doc_number(lines, text, rules),
@@ -345,7 +348,7 @@ def _region(title: str | None, issuers: list[str], meta_title: str, text: str,
         if region:
             return region
     if issuers and rules.central.search(issuers[0]):
-        return Region(NATIONAL, NATIONAL, "national")
+        return Region(NATIONAL, NATIONAL, "national", NATIONAL)
     for candidate in (title, meta_title):
         region = _region_in(candidate, rules) if candidate else None
         if region:
@@ -360,12 +363,13 @@ def _region(title: str | None, issuers: list[str], meta_title: str, text: str,
 
 def _region_in(text: str, rules: DocumentRules) -> Region | None:
     """A district at the start, else the most specific province or city named."""
+    found = [rules.regions[m.group()] for m in rules.region_names.finditer(text)]
     district = rules.district.match(text)
     if district and not rules.not_district.search(district.group("district")):
         city = district.group("city")
         if not city or city in rules.regions:
-            return Region((city or "") + district.group("district"), district.group("district"), "district")
-    found = [rules.regions[m.group()] for m in rules.region_names.finditer(text)]
+            province = rules.regions[city].province if city else (found[0].province if found else None)
+            return Region((city or "") + district.group("district"), district.group("district"), "district", province)
     cities = [r for r in found if r.level == "municipal"]
     return (cities or found or [None])[0]
 

@@ -15,9 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from .errors import PipelineError
+from .tablefiles import read_schema, read_table
 
 DOCUMENT_FIELDS = ("title", "doc_type", "region", "admin_level", "issuers", "doc_number",
                    "period_start", "period_end", "published_date", "source_url")
@@ -94,8 +93,8 @@ def load_outputs(out_dir: Path) -> dict[str, list[dict]]:
         path = out_dir / f"{name}.parquet"
         if not path.exists():
             raise PipelineError(f"{path}: table missing; run the pipeline first")
-        columns = None if name != "documents" else [c for c in pq.read_schema(path).names if c != "text"]
-        tables[name] = pq.read_table(path, columns=columns).to_pylist()
+        columns = None if name != "documents" else [c for c in read_schema(path).names if c != "text"]
+        tables[name] = read_table(path, columns=columns).to_pylist()
     return tables
 
 

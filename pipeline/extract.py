@@ -64,7 +64,7 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
     fields = document_fields(doc, rules.documents)
     rows.tables["documents"].append({
         "doc_id": doc_id, "source_file": doc.source_file, "source_sha256": doc.source_sha256,
-        "title": fields.title, "doc_type": fields.doc_type, "region": fields.region,
+        "title": fields.title, "doc_type": fields.doc_type, "region": fields.region, "province": fields.province,
         "admin_level": fields.admin_level, "issuers": list(fields.issuers), "doc_number": fields.doc_number,
         "period_start": fields.period_start, "period_end": fields.period_end,
         "published_date": _iso_date(fields.published_date), "source_url": fields.source_url,

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from .ingest import doc_id_for, source_name
+from .tablefiles import read_table, row_groups
 
 _HASH_CHUNK = 1 << 20
 
@@ -45,11 +45,6 @@ class Plan:
                 f"{c['unchanged']} unchanged, {c['removed']} removed")
 
 
-def read_parquet(path: Path, columns: list[str] | None = None) -> pa.Table:
-    """One Parquet file; unlike pq.read_table it does not import pyarrow.dataset (and pandas): seconds saved per run."""
-    return pq.ParquetFile(path).read(columns=columns)
-
-
 def file_sha256(path: Path) -> str | None:
     digest = hashlib.sha256()
     try:
@@ -65,7 +60,7 @@ def _read_previous(snapshot: Path | None, versions: dict[str, str]) -> tuple[dic
     """source_file → (sha256, produced with the current versions) for documents and for failed inputs."""
     if snapshot is None or not (snapshot / "documents.parquet").exists():
         return {}, {}
-    docs = read_parquet(snapshot / "documents.parquet",
+    docs = read_table(snapshot / "documents.parquet",
                         columns=["source_file", "source_sha256", "pipeline_version", "rules_version"]).to_pylist()
     previous = {
         d["source_file"]: (d["source_sha256"], d["pipeline_version"] == versions["pipeline_version"]
@@ -74,7 +69,7 @@ def _read_previous(snapshot: Path | None, versions: dict[str, str]) -> tuple[dic
     }
     errors: dict[str, str | None] = {}
     if (snapshot / "errors.parquet").exists():
-        for e in read_parquet(snapshot / "errors.parquet").to_pylist():
+        for e in read_table(snapshot / "errors.parquet").to_pylist():
             same_versions = e.get("pipeline_version") == versions["pipeline_version"] and e.get("rules_version") == versions["rules_version"]
             if same_versions and e.get("severity") == "error" and e.get("source_sha256"):
                 errors[e["source_file"]] = e["source_sha256"]
@@ -125,9 +120,7 @@ def carry_forward(snapshot: Path | None, plan: Plan, name: str, schema: pa.Schem
         return
     doc_ids = pa.array(plan.carried_doc_ids, pa.string())
     error_files = pa.array(plan.carried_error_files, pa.string())
-    source = pq.ParquetFile(path)
-    for group in range(source.num_row_groups):
-        table = source.read_row_group(group)
+    for table in row_groups(path):
         mask = pc.is_in(table["doc_id"], value_set=doc_ids)
         if name == "errors":  # failures have no doc_id: they are carried by file name
             failed = pc.is_in(table["source_file"], value_set=error_files)

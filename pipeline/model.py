@@ -74,6 +74,7 @@ class DocumentFields:
     title: str | None = None
     doc_type: str = "plan"
     region: str | None = None
+    province: str | None = None     # the provincial-level unit the region lies in; 全国 for national
     admin_level: str | None = None
     issuers: list[str] = field(default_factory=list)
     doc_number: str | None = None

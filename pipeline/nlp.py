@@ -23,19 +23,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import jieba
-
 from .errors import RuleError
 from .rules import RULES_DIR, read_jsonl
 
 if TYPE_CHECKING:  # spaCy takes seconds to import: only processes that tokenize pay for it
     from spacy.language import Language
-    from spacy.tokens import Doc
 
 SPANS_KEY = "rules"
 _PATTERN_KEYS = frozenset({"label", "pattern", "id"})
-
-jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary build to stderr at INFO
 
 
 def read_lexicon(path: Path) -> list[tuple[str, int | None, str | None]]:
@@ -85,8 +80,10 @@ def load_span_patterns(rules_dir: Path = RULES_DIR) -> list[tuple[Path, int, dic
 @lru_cache(maxsize=4)
 def get_nlp(rules_dir: Path = RULES_DIR) -> "Language":
     """The shared pipeline for `rules_dir`, built on first use."""
+    import jieba  # here, not at the top: a process that only plans and publishes never loads it
     from spacy.lang.zh import Chinese
 
+    jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary build to stderr at INFO
     for lexicon in sorted((rules_dir / "lexicon").glob("*.txt")):
         for word, freq, tag in read_lexicon(lexicon):
             jieba.add_word(word, freq, tag)
@@ -110,7 +107,3 @@ def _whole_word(nlp: "Language", pattern: dict) -> list[dict]:
         return [{**pattern, "pattern": [{"ORTH": phrase}]}]
     return []
 
-
-def tokenize(text: str, rules_dir: Path = RULES_DIR) -> "Doc":
-    """Run the shared pipeline on a short window of text."""
-    return get_nlp(rules_dir)(text)

@@ -3,7 +3,8 @@
 Layout of an output directory::
 
     outputs/
-      .snapshots/<run_id>/<table>.parquet   one complete set of tables per run
+      .snapshots/<run_id>/<table>.parquet   one complete set of tables per run: a file, or a
+                                            directory of one file per partition (<key>.parquet)
       current -> .snapshots/<run_id>        switched with one atomic rename
       <table>.parquet -> current/<table>.parquet
 
@@ -17,12 +18,15 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from .tablefiles import num_rows, table_files
 
 SNAPSHOTS = ".snapshots"
 CURRENT = "current"
@@ -37,38 +41,104 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+# A partitioned table's rows gather per partition into row groups of about this size: memory holds
+# at most this much per partition, however many rows the table has.
+PARTITION_BUFFER_BYTES = 2 << 20
+UNKNOWN_PARTITION = "unknown"   # rows whose partition key is null (not "_unknown": readers skip _files)
+EMPTY_PARTITION = "empty"       # a partitioned table without rows still has one file, for its schema
+
+
 @dataclass
 class Pieces:
-    """A table written piece by piece (one row group each): memory holds one piece at a time."""
+    """A table written piece by piece: memory holds one piece at a time.
+
+    With `partition` (each row's key, from a piece) the table is a directory of one file per
+    key, `<key>.parquet`; without, one file with a row group per piece.
+    """
 
     schema: pa.Schema
     pieces: Iterable[pa.Table]
+    partition: Callable[[pa.Table], list[str | None]] | None = None
 
 
 # A table to publish: in memory, in pieces, or an unchanged file of the previous snapshot (linked, not rewritten).
 TableContent = pa.Table | Pieces | Path
 
 
-def write_parquet(content: pa.Table | Pieces, path: Path) -> int:
+def write_parquet(content: pa.Table | Pieces, path: Path, compression: str = "zstd") -> int:
     """Write a table (fsynced); returns its number of rows."""
     if isinstance(content, pa.Table):
         content = Pieces(content.schema, [content])
+    if content.partition is not None:
+        return _write_partitioned(content, path)
     rows = 0
-    with pq.ParquetWriter(path, content.schema, compression="zstd") as writer:
+    with pq.ParquetWriter(path, content.schema, compression=compression) as writer:
         for piece in content.pieces:
             writer.write_table(piece.cast(content.schema))
             rows += piece.num_rows
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
+    _fsync_file(path)
     return rows
 
 
-def _link(previous: Path, path: Path) -> int:
+def _write_partitioned(content: Pieces, directory: Path) -> int:
+    directory.mkdir()
+    writers: dict[str, pq.ParquetWriter] = {}
+    buffers: dict[str, list[pa.Table]] = {}
+    buffered: dict[str, int] = {}
+    rows = 0
+
+    def flush(key: str) -> None:
+        if key not in writers:
+            writers[key] = pq.ParquetWriter(directory / f"{key}.parquet", content.schema, compression="zstd")
+        writers[key].write_table(pa.concat_tables(buffers.pop(key)))
+        del buffered[key]
+
     try:
-        os.link(previous, path)   # snapshots are never modified, so two can share a file
+        for piece in content.pieces:
+            piece = piece.cast(content.schema)
+            keys = pa.array([key or UNKNOWN_PARTITION for key in content.partition(piece)], pa.string())
+            for key in sorted(set(keys.to_pylist())):
+                part = piece.filter(pc.equal(keys, key))
+                buffers.setdefault(key, []).append(part)
+                buffered[key] = buffered.get(key, 0) + part.nbytes
+                if buffered[key] >= PARTITION_BUFFER_BYTES:
+                    flush(key)
+            rows += piece.num_rows
+        for key in sorted(buffers):
+            flush(key)
+    finally:
+        for writer in writers.values():
+            writer.close()
+    if not writers:
+        pq.write_table(content.schema.empty_table(), directory / f"{EMPTY_PARTITION}.parquet")
+    for file in table_files(directory):
+        _fsync_file(file)
+    _fsync_dir(directory)
+    return rows
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _link(previous: Path, path: Path) -> int:
+    """Put a table of the previous snapshot into this one without copying: snapshots are never
+    modified, so two can share a file."""
+    if previous.is_dir():
+        path.mkdir()
+        for file in table_files(previous):
+            _link_file(file, path / file.name)
+    else:
+        _link_file(previous, path)
+    return num_rows(path)
+
+
+def _link_file(previous: Path, path: Path) -> None:
+    try:
+        os.link(previous, path)
     except OSError:
         shutil.copy2(previous, path)   # a file system without hard links
-    return pq.ParquetFile(path).metadata.num_rows
 
 
 def publish(tables: Mapping[str, TableContent] | Iterable[tuple[str, TableContent]], out_dir: Path,

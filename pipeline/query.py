@@ -13,6 +13,7 @@ import duckdb
 from .errors import PipelineError
 from .publish import current_snapshot
 from .schemas import TABLES
+from .tablefiles import table_files
 
 
 class QueryError(PipelineError):
@@ -26,8 +27,9 @@ def connect(out_dir: Path) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect()
     for name in TABLES:
         path = snapshot / f"{name}.parquet"
-        if path.exists():
-            connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path.as_posix()}')")
+        if path.exists():   # a file, or a directory of partitions
+            files = ", ".join(f"'{file.as_posix()}'" for file in table_files(path))
+            connection.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{files}])")
     return connection
 
 

@@ -24,9 +24,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 from .errors import PipelineError
+from .tablefiles import read_table
 
 REVIEW_DIR = "review"
 INDEX = "index.html"
@@ -308,7 +307,7 @@ def _read(out_dir: Path, name: str) -> list[dict]:
     path = out_dir / f"{name}.parquet"
     if not path.exists():
         raise PipelineError(f"{path}: table missing; run the pipeline first")
-    return pq.read_table(path).to_pylist()
+    return read_table(path).to_pylist()
 
 
 def build_review(out_dir: Path) -> Path:

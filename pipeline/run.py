@@ -14,11 +14,12 @@ import pyarrow as pa
 
 from . import PIPELINE_VERSION
 from .extract import TABLE_NAMES, extract_files
-from .incremental import Plan, carries_everything, carry_forward, plan_run, read_parquet
+from .incremental import Plan, carries_everything, carry_forward, plan_run
 from .ingest import list_inputs
 from .publish import SNAPSHOTS, Pieces, TableContent, current_snapshot, publish, write_parquet
 from .ruleset import RuleSet
 from .schemas import TABLES
+from .tablefiles import read_table
 from .tables import combine, to_arrow
 
 
@@ -97,7 +98,8 @@ def extract_batch(paths: list[Path], raw_dir: Path, rules: RuleSet, parts_dir: P
     """Extract batch number `index` and write its rows as Parquet parts, one per table."""
     rows = extract_files(paths, raw_dir, rules)
     parts_dir.mkdir(parents=True, exist_ok=True)
-    counts = {name: write_parquet(to_arrow(name, table_rows), part_path(parts_dir, index, name))
+    # parts are read once, by the publish task: lz4 writes and reads them twice as fast as zstd
+    counts = {name: write_parquet(to_arrow(name, table_rows), part_path(parts_dir, index, name), compression="lz4")
               for name, table_rows in rows.tables.items()}
     return Batch(index, counts, rows.errors)
 
@@ -116,9 +118,11 @@ def _error_rows(batches: list[Batch], context: RunContext) -> list[dict]:
 def publish_batches(batches: list[Batch], out_dir: Path, context: RunContext, flow_run_id: str | None = None) -> RunSummary:
     """Merge new rows with the carried-forward ones and publish every table at once.
 
-    Each table streams to its file: the previous snapshot's rows row group by row
+    Each table streams to its files: the previous snapshot's rows row group by row
     group, then the batches' parts in batch order, so memory holds one piece, not
-    the run. A table nothing touched is linked from the previous snapshot.
+    the run. Tables with rows per document are partitioned by the document's
+    province (`<table>.parquet/<province>.parquet`). A table nothing touched is
+    linked from the previous snapshot.
     """
     errors = _error_rows(batches, context)
     counts = DocumentCounts()
@@ -127,11 +131,11 @@ def publish_batches(batches: list[Batch], out_dir: Path, context: RunContext, fl
     def document_table(name: str) -> TableContent:
         previous = context.snapshot / f"{name}.parquet" if context.snapshot else None
         if previous and previous.exists() and carries_everything(context.plan):
-            counts.add(name, read_parquet(previous, columns=counts.columns(name)))
+            counts.add(name, read_table(previous, columns=counts.columns(name)))
             return previous
         pieces = chain(carry_forward(context.snapshot, context.plan, name, TABLES[name]),
-                       (read_parquet(part_path(context.parts_dir, batch.index, name)) for batch in in_order))
-        return Pieces(TABLES[name], map(counts.seen(name), pieces))
+                       (read_table(part_path(context.parts_dir, batch.index, name)) for batch in in_order))
+        return Pieces(TABLES[name], map(counts.seen(name), pieces), partition=counts.provinces)
 
     def tables() -> Iterator[tuple[str, TableContent]]:
         for name in TABLE_NAMES:
@@ -141,27 +145,33 @@ def publish_batches(batches: list[Batch], out_dir: Path, context: RunContext, fl
         run_row = {"run_id": context.run_id, "flow_run_id": flow_run_id, "started_at": context.started_at,
                    "finished_at": now(), **context.plan.counts, "failed": sum(e["severity"] == "error" for e in errors),
                    **context.versions}
-        previous_runs = (read_parquet(context.snapshot / "runs.parquet")
+        previous_runs = (read_table(context.snapshot / "runs.parquet")
                          if context.snapshot and (context.snapshot / "runs.parquet").exists() else TABLES["runs"].empty_table())
         yield "runs", combine("runs", [previous_runs, pa.Table.from_pylist([run_row], schema=TABLES["runs"])])
 
-    try:
-        rows = publish(tables(), out_dir, context.run_id)
-    finally:
-        shutil.rmtree(context.parts_dir, ignore_errors=True)
+    rows = publish(tables(), out_dir, context.run_id)
+    shutil.rmtree(context.parts_dir, ignore_errors=True)  # kept until now: a retried publish reads them again
     return RunSummary(run_id=context.run_id, out_dir=str(out_dir), plan=context.plan.describe(),
                       rows=rows, errors=errors, documents=counts.per_document())
 
 
 class DocumentCounts:
-    """Rows per table for each document, gathered while the tables stream past."""
+    """Rows per table for each document, gathered while the tables stream past (documents first),
+    and each document's province, the partition of its rows."""
 
     COUNTED = ("measures", "targets", "dates", "agencies")
-    _DOCUMENT_COLUMNS = ["doc_id", "source_file", "title"]
+    _DOCUMENT_COLUMNS = ["doc_id", "source_file", "title", "province"]
 
     def __init__(self) -> None:
         self._counts: dict[str, dict[str, int]] = {}
         self._documents: list[dict] = []
+        self._province: dict[str, str | None] = {}
+
+    def provinces(self, table: pa.Table) -> list[str | None]:
+        """The province of each row's document."""
+        if "province" in table.column_names:
+            return table["province"].to_pylist()
+        return [self._province[doc_id] for doc_id in table["doc_id"].to_pylist()]
 
     def columns(self, name: str) -> list[str]:
         """The columns `add` needs of table `name`."""
@@ -169,7 +179,9 @@ class DocumentCounts:
 
     def add(self, name: str, table: pa.Table) -> None:
         if name == "documents":
-            self._documents += table.select(self._DOCUMENT_COLUMNS).to_pylist()
+            documents = table.select(self._DOCUMENT_COLUMNS).to_pylist()
+            self._documents += documents
+            self._province.update((d["doc_id"], d["province"]) for d in documents)
         elif name in self.COUNTED and table.num_rows:
             for row in table.group_by("doc_id").aggregate([("doc_id", "count")]).to_pylist():
                 per_table = self._counts.setdefault(row["doc_id"], {})

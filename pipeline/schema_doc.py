@@ -21,8 +21,13 @@ def render_schema_doc() -> str:
         "",
         "Generated from `pipeline/schemas.py` by `python -m pipeline schema`; do not edit by hand.",
         "",
-        "Each table is `outputs/<table>.parquet`. Rows with `char_start`/`char_end` point into",
-        "`documents.text`: `documents.text[char_start:char_end]` equals the row's surface column.",
+        "Each table is `outputs/<table>.parquet`. `errors` and `runs` are single files; the tables with",
+        "rows per document are directories partitioned by the document's province, one file each",
+        "(`outputs/targets.parquet/山东省.parquet`; `unknown.parquet` when the province is not known).",
+        "pyarrow and pandas read the directory as one table; DuckDB reads `outputs/targets.parquet/*.parquet`.",
+        "",
+        "Rows with `char_start`/`char_end` point into `documents.text`:",
+        "`documents.text[char_start:char_end]` equals the row's surface column.",
     ]
     for name, schema in TABLES.items():
         lines += ["", f"## {name}", "", _TABLE_DOCS[name], "", "| column | type | null | meaning |", "|---|---|---|---|"]

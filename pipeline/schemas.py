@@ -37,6 +37,8 @@ DOCUMENTS = pa.schema([
     _f("title", pa.string(), "the plan's own title"),
     _f("doc_type", pa.string(), "plan or interpretation (an official explainer of a plan)", nullable=False),
     _f("region", pa.string(), "issuing jurisdiction, full name; 全国 for central government"),
+    _f("province", pa.string(), "provincial-level unit the region lies in (itself for a province); 全国 for central "
+                                "government; the tables' partition"),
     _f("admin_level", pa.string(), "national, provincial, municipal or district"),
     _f("issuers", pa.list_(pa.string()), "issuing bodies named in the text or header", nullable=False),
     _f("doc_number", pa.string(), "文号 as written"),

@@ -28,7 +28,7 @@ from pathlib import Path
 from .errors import PipelineError
 from .ingest import list_inputs
 from .rules import RULES_DIR
-from .settings import PROJECT_DIR, configure_prefect
+from .settings import DEFAULT_BATCH_SIZE, PROJECT_DIR, configure_prefect
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4200
@@ -99,7 +99,7 @@ def run_server(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
 
 
 def serve(cron: str, raw_dir: Path = Path("raw"), out_dir: Path = Path("outputs"),
-          rules_dir: Path = RULES_DIR, batch_size: int = 50, api_url: str | None = None,
+          rules_dir: Path = RULES_DIR, batch_size: int = DEFAULT_BATCH_SIZE, api_url: str | None = None,
           timezone: str = "UTC", watch: bool = False, poll_seconds: float = 0.5,
           settle_seconds: float = 1.0) -> None:
     """Register the cron-scheduled deployment on the server and execute its runs until Ctrl-C or SIGTERM.

@@ -79,11 +79,31 @@ def test_document_fields_doc_type(rules, text, metadata, doc_type):
         # the longest name counts: 吉林市 is the city, 吉林 alone the province
         ("关于推进人才工程的实施意见\n支持吉林市高校建设。吉林市财政给予补助。" + BODY, "吉林市", "municipal"),
         ("关于推进人才工程的实施意见\n支持吉林高校建设。吉林省财政给予补助。" + BODY, "吉林省", "provincial"),
+        # 朝阳区 is a district of Beijing, not a mention of the city 朝阳
+        ("关于推进人才工程的实施意见\n支持朝阳区高校建设。朝阳区财政给予补助。北京市统筹。" + BODY, None, None),
     ],
 )
 def test_document_fields_region(rules, text, region, admin_level):
     result = fields(rules, text)
     assert (result.region, result.admin_level) == (region, admin_level)
+
+
+@pytest.mark.parametrize(
+    ("text", "province"),
+    [
+        ("浙江省低空经济发展行动计划\n" + BODY, "浙江省"),
+        ("杭州市人民政府关于推进数字贸易发展的实施意见\n" + BODY, "浙江省"),
+        ("杭州市西湖区人民政府关于支持科技企业发展的若干政策\n" + BODY, "浙江省"),
+        ("北京市海淀区促进人工智能发展的若干措施\n" + BODY, "北京市"),
+        ("吉林市新能源汽车产业行动方案\n" + BODY, "吉林省"),
+        ("国务院办公厅关于加快发展银发经济的意见\n" + BODY, "全国"),
+        # a district named without its city, and no other place named: unknown
+        ("浦东新区促进文化创意产业发展行动方案\n" + BODY, None),
+        ("关于推进人才工程的实施意见\n" + BODY, None),
+    ],
+)
+def test_document_fields_province(rules, text, province):
+    assert fields(rules, text).province == province
 
 
 @pytest.mark.parametrize(

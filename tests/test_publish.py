@@ -1,5 +1,6 @@
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from pipeline.publish import SNAPSHOTS, Pieces, current_snapshot, publish
 
@@ -50,3 +51,24 @@ def test_publish_links_an_unchanged_table_instead_of_rewriting_it(tmp_path):
     assert rows == {"a": 1, "b": 1}
     assert (tmp_path / "a.parquet").resolve().stat().st_ino == previous.stat().st_ino
     assert pq.read_table(tmp_path / "a.parquet").column("x").to_pylist() == [1]
+
+
+@pytest.mark.parametrize(
+    ("rows", "files"),
+    [
+        ([("a", "山东省"), ("b", "北京市"), ("c", "山东省")], ["北京市.parquet", "山东省.parquet"]),
+        ([("a", None), ("b", "全国")], ["unknown.parquet", "全国.parquet"]),
+        ([], ["empty.parquet"]),
+    ],
+)
+def test_publish_partitions_a_table_into_one_file_per_key(tmp_path, rows, files):
+    schema = pa.schema([("doc", pa.string()), ("province", pa.string())])
+    pieces = [pa.Table.from_pylist([dict(zip(schema.names, row)) for row in rows[i:i + 2]], schema=schema)
+              for i in range(0, max(len(rows), 1), 2)]
+    counts = publish({"t": Pieces(schema, pieces, partition=lambda piece: piece["province"].to_pylist())},
+                     tmp_path, "run1")
+    assert counts == {"t": len(rows)}
+    assert sorted(p.name for p in (tmp_path / "t.parquet").iterdir()) == sorted(files)
+    table = pq.read_table(tmp_path / "t.parquet")   # the stable link to a directory reads as one table
+    assert table.schema == schema
+    assert sorted(table["doc"].to_pylist()) == [doc for doc, _ in rows]

@@ -205,7 +205,7 @@ def test_serve_runs_the_deployment_on_a_real_server(tmp_path):
                       in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"} and run, 60, processes, logs)
         assert final["state_type"] == "COMPLETED", final["state"]
         for table in ("documents", "measures", "targets", "dates", "agencies"):
-            assert (out / f"{table}.parquet").is_file(), table
+            assert (out / f"{table}.parquet").exists(), table
         assert _source_files(out) == [first.name]
 
         # Watch: a file dropped into raw/ is extracted within seconds, without a request.
