@@ -67,13 +67,21 @@ def test_flow_links_rows_to_existing_measures(outputs):
         assert {r["measure_id"] for r in pq.read_table(out / f"{table}.parquet").to_pylist()} - {None} <= ids
 
 
+def _inodes(out: Path) -> dict[str, int]:
+    """The files of the document tables in the current snapshot, by their inode."""
+    return {f"{table}/{file.name}": file.stat().st_ino
+            for table in ("documents", *SURFACE) for file in (out / "current" / f"{table}.parquet").iterdir()}
+
+
 def test_flow_rerun_extracts_only_what_changed(outputs):
     raw, out, _ = outputs
     before = {t: pq.read_table(out / f"{t}.parquet") for t in SURFACE}
+    files_before = _inodes(out)
     unchanged = run_cli("run", "--raw", str(raw), "--out", str(out))
     assert "nothing to extract: 5 unchanged" in unchanged.stdout
     for table, rows in before.items():
         assert pq.read_table(out / f"{table}.parquet").equals(rows), table
+    assert _inodes(out) == files_before   # a new snapshot, its unchanged tables linked, not rewritten
 
     changed = raw / "jiangsu-bci-action-plan.txt"
     changed.write_text(changed.read_text(encoding="utf-8") + "\n四、附则\n本方案自印发之日起施行。\n", encoding="utf-8")
