@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .tablefiles import num_rows, table_files
@@ -96,9 +95,11 @@ def _write_partitioned(content: Pieces, directory: Path) -> int:
     try:
         for piece in content.pieces:
             piece = piece.cast(content.schema)
-            keys = pa.array([key or UNKNOWN_PARTITION for key in content.partition(piece)], pa.string())
-            for key in sorted(set(keys.to_pylist())):
-                part = piece.filter(pc.equal(keys, key))
+            rows_of: dict[str, list[int]] = {}
+            for row, key in enumerate(content.partition(piece)):
+                rows_of.setdefault(key or UNKNOWN_PARTITION, []).append(row)
+            for key in sorted(rows_of):
+                part = piece if len(rows_of) == 1 else piece.take(pa.array(rows_of[key], pa.int64()))
                 buffers.setdefault(key, []).append(part)
                 buffered[key] = buffered.get(key, 0) + part.nbytes
                 if buffered[key] >= PARTITION_BUFFER_BYTES:
