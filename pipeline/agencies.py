@@ -30,6 +30,8 @@ EFFECTS = frozenset({"first_lead", "rest_support", "same_below"})
 KNOWN_TAG = "nt"  # lexicon entries with this tag are agency names
 _PLACEHOLDERS = regex.compile(r"\{([^{}]*)\}")
 _SPACE = " \t\u3000"
+_BRACKETS = regex.compile(r"[（()）]")
+_MASK = "\u25a1"
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class AgencyRules:
     key: regex.Pattern
     role_keys: tuple[RoleKey, ...]
     role_verbs: tuple[regex.Pattern, ...]
+    any_verb: regex.Pattern                 # all verbs in one pattern: most parts hold none
     notes: tuple[Note, ...]
     any_note: regex.Pattern                 # all notes in one pattern: most parts hold none
     list_end: regex.Pattern
@@ -129,6 +132,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> AgencyRules:
         key=regex.compile(top["key"]),
         role_keys=tuple(role_keys),
         role_verbs=tuple(verbs),
+        any_verb=regex.compile("|".join(f"(?:{verb.pattern})" for verb in verbs) or "(?!)"),
         notes=tuple(notes),
         any_note=regex.compile("|".join(f"(?:{note.pattern.pattern})" for note in notes) or "(?!)"),
         list_end=regex.compile(top["list_end"]),
@@ -306,6 +310,8 @@ def _role_of(key: str, rules: AgencyRules) -> str | None:
 
 def _verb_names(text: str, masked: str, lo: int, hi: int, base: int, rules: AgencyRules) -> list[_Name]:
     """Names of a part that is wholly `list + role verb`, if every name is an agency."""
+    if not rules.any_verb.fullmatch(masked, lo, hi):
+        return []
     for verb in rules.role_verbs:
         match = verb.fullmatch(masked, lo, hi)
         if not match:
@@ -394,15 +400,23 @@ def _mask_nested(content: str) -> str:
     """Blank out nested brackets so separators inside them do not cut."""
     if "（" not in content and "(" not in content:
         return content
-    chars, depth = list(content), 0
-    for i, char in enumerate(content):
-        if char in "（(":
+    kept, depth, opened, last = [], 0, 0, 0
+    for bracket in _BRACKETS.finditer(content):
+        at = bracket.start()
+        if content[at] in "（(":
+            if not depth:
+                opened = at
             depth += 1
-        if depth:
-            chars[i] = "\u25a1"
-        if char in "）)" and depth:
+        elif depth:
             depth -= 1
-    return "".join(chars)
+            if not depth:
+                kept += (content[last:opened], _MASK * (at + 1 - opened))
+                last = at + 1
+    if depth:                        # unclosed: masked to the end
+        kept += (content[last:opened], _MASK * (len(content) - opened))
+        last = len(content)
+    kept.append(content[last:])
+    return "".join(kept)
 
 
 def _pieces(masked: str, lo: int, hi: int, separators: regex.Pattern) -> Iterator[tuple[int, int]]:

@@ -84,6 +84,8 @@ class NumberingRules:
     styles: tuple[Style, ...]
     candidates: regex.Pattern       # all styles as one alternation, group `s<i>` per style
     style_groups: tuple[int, ...]   # group number of `s<i>`
+    num_group: int                  # group number of `num` (shared by the styles)
+    doubtful_group: int | None
     line_start: regex.Pattern       # zero-width lookbehinds, matched at a candidate's start
     sentence_end: regex.Pattern
     heading_max: int
@@ -125,6 +127,8 @@ def load_rules(rules_dir: Path = RULES_DIR) -> NumberingRules:
         styles=styles,
         candidates=candidates,
         style_groups=tuple(candidates.groupindex[f"s{i}"] for i in range(len(styles))),
+        num_group=candidates.groupindex["num"],
+        doubtful_group=candidates.groupindex.get("doubtful"),
         line_start=compile_pattern(f"(?<=^{ctx['prefix']})", path, key_line(root["contexts"], "prefix"),
                                    "contexts.prefix", regex.MULTILINE),
         sentence_end=lookbehind("sentence_end"),
@@ -248,24 +252,27 @@ class _Open:
 
 def _candidates(text: str, rules: NumberingRules) -> list[_Candidate]:
     found = []
+    append = found.append
     groups = rules.style_groups
-    doubtful_group = rules.candidates.groupindex.get("doubtful")
+    several = len(groups) > 1
+    num, doubtful_group = rules.num_group, rules.doubtful_group
     values: dict[str, int | None] = {}   # a plan repeats the same few numerals
     for m in rules.candidates.finditer(text):
-        numeral = m.group("num")
+        numeral = m.group(num)
         if numeral:
-            if numeral not in values:
-                values[numeral] = numeral_value(numeral)
-            value = values[numeral]
+            if numeral in values:
+                value = values[numeral]
+            else:
+                value = values[numeral] = numeral_value(numeral)
             if value is None:
                 continue             # label-shaped but not a number (一二、)
         else:
             value = None
-        start = m.start()
+        start, end = m.span()
         # the style's group is the one that matched: it spans the whole candidate
-        style = m.start(*groups).index(start) if len(groups) > 1 else 0
+        style = m.start(*groups).index(start) if several else 0
         doubtful = doubtful_group is not None and m.start(doubtful_group) >= 0
-        found.append(_Candidate(start, m.end(), style, value, numeral, doubtful))
+        append(_Candidate(start, end, style, value, numeral, doubtful))
     return found
 
 
@@ -322,6 +329,9 @@ def segment(text: str, rules: NumberingRules) -> list[Measure]:
     cands = _candidates(text, rules)
     toc = _toc_spans(text, cands, rules)
     styles = rules.styles
+    contexts = [(("line_start" in s.contexts), ("sentence_end" in s.contexts), ("heading_follow" in s.contexts))
+                for s in styles]
+    line_start, sentence_end = rules.line_start.match, rules.sentence_end.match
     accepted: list[_Accepted] = []
     stack: list[_Open] = []
     last_value: dict[int, int] = {}
@@ -331,26 +341,29 @@ def segment(text: str, rules: NumberingRules) -> list[Measure]:
         if toc and _in_spans(c.start, toc):
             continue
         style = styles[c.style]
-        starts_line = rules.line_start.match(text, c.start) is not None
-        at_line_start = starts_line and "line_start" in style.contexts
+        by_line, by_sentence, by_heading = contexts[c.style]
+        starts_line = line_start(text, c.start) is not None
         if c.doubtful and not (c.value != 1 and _continues(c, style, stack, last_value)):
             continue
-        if not at_line_start:
-            placed = (("sentence_end" in style.contexts and rules.sentence_end.match(text, c.start))
-                      or ("heading_follow" in style.contexts and prev_end >= 0
-                          and _follows_heading(text, prev_end, c.start, rules)))
+        if not (starts_line and by_line):
+            placed = ((by_sentence and sentence_end(text, c.start))
+                      or (by_heading and prev_end >= 0 and _follows_heading(text, prev_end, c.start, rules)))
             if not placed or c.value is None or not (c.value == 1 or _continues(c, style, stack, last_value)):
                 continue
 
         while stack and styles[stack[-1].style].leaf:
             stack.pop()
-        target = _sibling_of(c, style, stack)
+        target = _sibling_of(c, style, stack) if stack else None
         if target is not None:
             del stack[target:]
-        parent = stack[-1] if stack else None
-        kind = _kind_under(style, parent.kind) if parent else style.kind
-        stack.append(_Open(len(accepted), c.style, c.value, kind))
-        accepted.append(_Accepted(c, parent.index if parent else None, kind, starts_line))
+        if stack:
+            parent = stack[-1]
+            kind = _kind_under(style, parent.kind) if style.kind_under else style.kind
+            stack.append(_Open(len(accepted), c.style, c.value, kind))
+            accepted.append(_Accepted(c, parent.index, kind, starts_line))
+        else:
+            stack.append(_Open(len(accepted), c.style, c.value, style.kind))
+            accepted.append(_Accepted(c, None, style.kind, starts_line))
         if c.value is not None:
             last_value[c.style] = c.value
         prev_end = c.end
@@ -376,28 +389,30 @@ def _continues(c: _Candidate, style: Style, stack: list[_Open], last_value: dict
 
 def _sibling_of(c: _Candidate, style: Style, stack: list[_Open]) -> int | None:
     """Stack position this label replaces as a sibling, or None to nest it under the top."""
-    open_positions = [i for i in range(len(stack) - 1, -1, -1) if stack[i].style == c.style]
-    if not open_positions:
-        return None
-    if style.sibling_when_open:
-        return open_positions[0]
-    if c.value == 1:
-        # a sub-list inside an item, or a new run of sections (an attached plan after its notice)
-        return None if style.nests else open_positions[0]
-    for i in open_positions:
+    innermost = None                 # the innermost open label of this style
+    for i in range(len(stack) - 1, -1, -1):
+        if stack[i].style != c.style:
+            continue
+        if innermost is None:
+            innermost = i
+            if style.sibling_when_open:
+                return i
+            if c.value == 1:
+                # a sub-list inside an item, or a new run of sections (an attached plan after its notice)
+                return None if style.nests else i
         if stack[i].value is not None and stack[i].value == c.value - 1:
             return i
-    return open_positions[0]         # out of sequence at a line start: still its style's next sibling
+    return innermost                 # out of sequence at a line start: still its style's next sibling
 
 
 def _build(text: str, accepted: list[_Accepted], rules: NumberingRules) -> list[Measure]:
     styles = rules.styles
     labels = [text[a.candidate.start:a.candidate.end] for a in accepted]
-    components = [_path_component(label if styles[a.candidate.style].path_from_label else a.candidate.numeral)
-                  for a, label in zip(accepted, labels)]
+    components = _path_components(accepted, labels, styles)
     _number_unnumbered(accepted, components, styles)
 
     measures: list[Measure] = []
+    append = measures.append
     # where each measure's own text stops: the next label, or the line it stands on
     next_starts = [(a.candidate.start, a.starts_line) for a in accepted[1:]]
     next_starts.append((len(text), rules.line_start.match(text, len(text)) is not None))
@@ -409,13 +424,23 @@ def _build(text: str, accepted: list[_Accepted], rules: NumberingRules) -> list[
         if parent is None:
             path, level = components[ordinal], 1
         else:
-            path, level = f"{measures[parent].path}/{components[ordinal]}", measures[parent].level + 1
-        measures.append(Measure(ordinal, parent, path, labels[ordinal].strip(), level, kind, title, c.start, end))
+            up = measures[parent]
+            path, level = f"{up.path}/{components[ordinal]}", up.level + 1
+        append(Measure(ordinal, parent, path, labels[ordinal].strip(), level, kind, title, c.start, end))
     return measures
 
 
-def _path_component(written: str) -> str:
-    return "".join(written.split()).translate(_FULLWIDTH_DIGITS)
+def _path_components(accepted: list[_Accepted], labels: list[str], styles: tuple[Style, ...]) -> list[str]:
+    """Each label's path component: its numeral or the label as written, blanks dropped, digits folded."""
+    known: dict[str, str] = {}       # a plan repeats the same few labels
+    components = []
+    for a, label in zip(accepted, labels):
+        written = label if styles[a.candidate.style].path_from_label else a.candidate.numeral
+        component = known.get(written)
+        if component is None:
+            component = known[written] = "".join(written.split()).translate(_FULLWIDTH_DIGITS)
+        components.append(component)
+    return components
 
 
 def _number_unnumbered(accepted, components: list[str], styles: tuple[Style, ...]) -> None:

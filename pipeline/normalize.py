@@ -60,21 +60,34 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     return metadata, text[match.end():]
 
 
+def _sub(pattern: regex.Pattern, replacement: str, text: str, markers: tuple[str, ...]) -> str:
+    """pattern.sub, skipped when none of the strings that every match holds occurs (most texts need
+    few of the rules, and a substring test is far cheaper than a regex pass)."""
+    return pattern.sub(replacement, text) if any(marker in text for marker in markers) else text
+
+
+_LINE_BREAK_MARKS = ("\r", "\u2028", "\u2029")
+_INVISIBLE_MARKS = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
+
+
 def clean_text(text: str) -> str:
     """Apply rules 1, 3 and 4 to text that has no front matter."""
-    text = _LINE_BREAKS.sub("\n", text)
-    text = _INVISIBLE.sub("", text).replace("\u00a0", " ")
-    text = _AUTOLINK.sub(r"\1", text)
-    text = _RULE_LINE.sub("", text)  # before the bold markers, which would eat `***`
-    text = _MARKUP.sub("", text)
-    text = _LINE_MARKUP.sub("", text)
-    text = _TRAILING_SPACE.sub("", text)
-    text = _BLANK_RUNS.sub("\n\n", text)
+    text = _sub(_LINE_BREAKS, "\n", text, _LINE_BREAK_MARKS)
+    text = _sub(_INVISIBLE, "", text, _INVISIBLE_MARKS).replace("\u00a0", " ")
+    text = _sub(_AUTOLINK, r"\1", text, ("<http",))
+    text = _sub(_RULE_LINE, "", text, ("***", "---", "___"))  # before the bold markers, which would eat `***`
+    text = _sub(_MARKUP, "", text, ("{%", "<", "[bookmark:", "**", "__"))
+    text = _sub(_LINE_MARKUP, "", text, ("#", ">"))
+    if text.endswith((" ", "\t", "\u3000")):
+        text = _TRAILING_SPACE.sub("", text)
+    else:
+        text = _sub(_TRAILING_SPACE, "", text, (" \n", "\t\n", "\u3000\n"))
+    text = _sub(_BLANK_RUNS, "\n\n", text, ("\n\n\n",))
     return text.strip("\n")
 
 
 def normalize(raw: str) -> tuple[dict[str, str], str]:
     """Metadata and normalized body of a decoded text or markdown file."""
-    raw = _LINE_BREAKS.sub("\n", _INVISIBLE.sub("", raw))
+    raw = _sub(_LINE_BREAKS, "\n", _sub(_INVISIBLE, "", raw, _INVISIBLE_MARKS), _LINE_BREAK_MARKS)
     metadata, body = split_front_matter(raw)
     return metadata, clean_text(body)

@@ -193,6 +193,10 @@ def test_canonicalize_takes_the_first_listed_alias(broken_rules, aliases, expect
          ["四川省经济和信息化厅", "省发展改革委", "文化和旅游厅", "省药监局"]),
         ("财政部和税务总局", ["财政部", "税务总局"]),
         ("工业和信息化部", ["工业和信息化部"]),
+        # separators inside brackets, nested or left open, do not cut
+        ("各县（市、区）人民政府、省民政厅", ["各县（市、区）人民政府", "省民政厅"]),
+        ("省科技厅、市（州（县）、区）人民政府", ["省科技厅", "市（州（县）、区）人民政府"]),
+        ("省科技厅、各县（市、区人民政府", ["省科技厅", "各县（市、区人民政府"]),
     ],
 )
 def test_split_names_cuts_plain_lists(rules, text, expected):

@@ -18,6 +18,9 @@ from pipeline.normalize import clean_text, normalize, split_front_matter
         ("行末空格　 \n下一行", "行末空格\n下一行"),
         ("零\u200b宽\ufeff字符", "零宽字符"),
         ("（2025—2030年）全角保留：１．", "（2025—2030年）全角保留：１．"),
+        ("甲\u2028乙\u2029丙", "甲\n乙\n丙"),
+        ("末行空格\t\u3000", "末行空格"),
+        ("a < b，c > d，2-3，5*6，x_y", "a < b，c > d，2-3，5*6，x_y"),
     ],
 )
 def test_clean_text_strips_markup_and_keeps_text(raw, expected):
