@@ -2,8 +2,8 @@
 and a SpanRuler, all read from `rules/`.
 
 Built once per process (it costs about a second) and only ever run on short
-candidate windows found by regex (those of a document joined in one text, see
-pipeline/targets.py): tokenizing whole documents is the slow path.
+candidate windows found by regex (those of a document in one Doc, see
+`tokens_and_spans`): tokenizing whole documents is the slow path.
 
 - `rules/lexicon/*.txt`: jieba user dictionary, one entry per line
   (`word [freq] [tag]`), so that jieba keeps agency names, measure words and
@@ -12,13 +12,15 @@ pipeline/targets.py): tokenizing whole documents is the slow path.
   (`{"label": ..., "pattern": ..., "id": ...}`), one per line; the spans land
   in `doc.spans["rules"]` (overlapping spans are all kept). A phrase pattern is
   segmented by jieba like the text, so a word jieba cuts in two still matches
-  as a two-token span. The span ruler is only added when there is a pattern:
-  an empty ruler makes spaCy warn (W036) on every call.
+  as a two-token span; and as one token when jieba keeps it whole in context.
+  The span ruler is only added when there is a pattern: an empty ruler makes
+  spaCy warn (W036) on every call.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +32,10 @@ if TYPE_CHECKING:  # spaCy takes seconds to import: only processes that tokenize
     from spacy.language import Language
 
 SPANS_KEY = "rules"
+# Stands between the texts of one Doc: no phrase pattern holds a line break, so no phrase
+# span joins two texts (a token pattern's span over one is dropped).
+_SEPARATOR = "\n"
+_BLANK = re.compile(r"\s")   # what jieba cuts off as a piece of its own (re, as jieba)
 _PATTERN_KEYS = frozenset({"label", "pattern", "id"})
 
 
@@ -93,17 +99,91 @@ def get_nlp(rules_dir: Path = RULES_DIR) -> "Language":
         ruler = nlp.add_pipe("span_ruler", config={"spans_key": SPANS_KEY, "validate": True, "overwrite": False})
         for path, number, pattern in patterns:
             try:  # one by one, so that an error names its line
-                ruler.add_patterns([pattern, *_whole_word(nlp, pattern)])
+                ruler.add_patterns([pattern])
             except Exception as exc:  # spaCy raises ValueError/MatchPatternError with its own text
                 raise RuleError(path, number, f"invalid span pattern: {exc}") from exc
+        ruler.add_patterns(_whole_words(nlp, [pattern for _, _, pattern in patterns]))
     return nlp
 
 
-def _whole_word(nlp: "Language", pattern: dict) -> list[dict]:
+def _whole_words(nlp: "Language", patterns: list[dict]) -> list[dict]:
     """A phrase jieba cuts when alone (降至 → 降 至) may stay one token in context
-    (降至58%): match it as one token too."""
-    phrase = pattern["pattern"]
-    if isinstance(phrase, str) and len(nlp.make_doc(phrase)) > 1:
-        return [{**pattern, "pattern": [{"ORTH": phrase}]}]
-    return []
+    (降至58%): match it as one token too, those of a label in one token pattern
+    (the Matcher tests each pattern on every token)."""
+    words: dict[tuple[str, str | None], list[str]] = {}
+    for pattern in patterns:
+        phrase = pattern["pattern"]
+        if isinstance(phrase, str) and len(nlp.make_doc(phrase)) > 1:
+            words.setdefault((pattern["label"], pattern.get("id")), []).append(phrase)
+    return [{"label": label, "pattern": [{"ORTH": {"IN": phrases}}], **({"id": id_} if id_ is not None else {})}
+            for (label, id_), phrases in words.items()]
 
+
+def tokens_and_spans(nlp: "Language", texts: list[str]) -> list[tuple[list[str], list[tuple[int, int, str]]]]:
+    """The tokens of each text and the spans the pipeline sets over them (token
+    offsets, label), the same as `nlp(text)` gives, from one Doc for all texts.
+
+    The Doc is made from jieba's words as spaCy's tokenizer makes it, but without
+    its alignment of the words by slicing the text (quadratic in its length).
+    """
+    from spacy.tokens import Doc
+
+    words: list[str] = []
+    spaces: list[bool] = []
+    starts = []
+    for text in texts:
+        if words:
+            words.append(_SEPARATOR)
+            spaces.append(False)
+        starts.append(len(words))
+        _add_words(text, words, spaces)
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    spans = sorted((s.start, s.end, s.label_) for s in doc.spans.get(SPANS_KEY, ()))
+    ends = [*(start - 1 for start in starts[1:]), len(words)]
+    result, k = [], 0
+    for start, end in zip(starts, ends):
+        while k < len(spans) and spans[k][0] < start:
+            k += 1
+        inside = []
+        while k < len(spans) and spans[k][0] < end:
+            s, e, label = spans[k]
+            if e <= end:             # a token pattern may match across the separator
+                inside.append((s - start, e - start, label))
+            k += 1
+        result.append((words[start:end], inside))
+    return result
+
+
+def _add_words(text: str, words: list[str], spaces: list[bool]) -> None:
+    """Append the words of `text` as spaCy's jieba tokenizer makes them, aligned as
+    spacy.util.get_words_and_spaces aligns them: a space after a word is its trailing
+    whitespace, other runs of blanks are tokens. jieba's pieces are the text cut up,
+    blanks apart, so they need no search in the text."""
+    import jieba
+
+    pieces = [piece for piece in jieba.cut(text, cut_all=False) if piece]
+    if not _BLANK.search(text):
+        words += pieces
+        spaces += [False] * len(pieces)
+        return
+    first, blanks = len(words), ""
+    for piece in pieces:
+        if piece.isspace():
+            blanks += piece
+        else:
+            _add_blanks(blanks, words, spaces, after_word=len(words) > first)
+            blanks = ""
+            words.append(piece)
+            spaces.append(False)
+    _add_blanks(blanks, words, spaces, after_word=len(words) > first)
+
+
+def _add_blanks(blanks: str, words: list[str], spaces: list[bool], after_word: bool) -> None:
+    if after_word and blanks.startswith(" "):
+        spaces[-1] = True
+        blanks = blanks[1:]
+    if blanks:
+        words.append(blanks)
+        spaces.append(False)

@@ -16,13 +16,13 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 
 import regex
 
 from .errors import RuleError
 from .model import DateMention, Target
-from .nlp import SPANS_KEY, get_nlp, load_span_patterns
+from .nlp import get_nlp, load_span_patterns, tokens_and_spans
 from .rules import RULES_DIR, Field, check_list, check_mapping, compile_pattern, read_yaml
 
 RULES_FILE = "targets.yaml"
@@ -264,6 +264,7 @@ def _exclusion(d: dict, path: Path, node) -> Exclusion:
 
 
 _PATTERN_FIELDS = ("quantity", "left", "right", "clause", "sentence")
+_CONTEXT_TESTS = ("left", "right", "clause", "sentence", "no_commitment_in", "unless_left")
 _DEFAULT_FLAGS = regex.compile("").flags
 
 
@@ -298,9 +299,16 @@ def _single_pattern_field(ex: Exclusion) -> str | None:
 
 def _exclusions_by_kind(exclusions: list[Exclusion], units: set[str]) -> dict[tuple[bool, str, str], tuple[Exclusion, ...]]:
     """For each (chinese, unit, comparator), the exclusions whose numeral, unit and comparator
-    conditions hold: a quantity then tests only their patterns."""
+    conditions hold: a quantity then tests only their patterns. Those whose first test
+    (see _fires) is the quantity itself come first: it is the cheapest, and any exclusion
+    that fires spares the others' searches."""
+    exclusions = sorted(exclusions, key=_reads_context_first)
     return {(chinese, unit, comparator): tuple(ex for ex in exclusions if _may_fire(ex, chinese, unit, comparator))
             for chinese in (False, True) for unit in units for comparator in COMPARATORS}
+
+
+def _reads_context_first(ex: Exclusion) -> bool:
+    return ex.quantity is None and (any(getattr(ex, name) is not None for name in _CONTEXT_TESTS) or ex.unless_commitment)
 
 
 def _may_fire(ex: Exclusion, chinese: bool, unit: str, comparator: str) -> bool:
@@ -410,31 +418,35 @@ def find_targets(text: str, rules: TargetRules) -> list[Target]:
     return targets
 
 
-# Scanner groups a quantity is read from, fetched in one call.
+# Scanner groups a quantity is read from, fetched in one call (by number: the regex
+# module looks a group name up at every call).
 _QUANTITY_GROUPS = ("pre", "lo", "hi", "num", "scale", "infix", "unit", "pct", "half", "suf", "per")
 
 
 def _scan(text: str, rules: TargetRules) -> list[_Quantity]:
     """The one pass: quantities, each marked when it stands in a historical passage."""
+    index = rules.scanner.groupindex
+    kinds, year = (index["qty"], index["opener"], index["closer"]), index["year"]
+    quantity_groups = tuple(index[name] for name in _QUANTITY_GROUPS)
     quantities: list[_Quantity] = []
     history_year, history_end = None, 0       # a passage runs to its line end or to a later deadline
     for m in rules.scanner.finditer(text):
-        qty, opener, closer = m.group("qty", "opener", "closer")
+        qty, opener, closer = m.group(*kinds)
         if qty is not None:
-            q = _quantity(m, rules, history_year is not None and m.start() < history_end)
+            q = _quantity(m, quantity_groups, rules, history_year is not None and m.start() < history_end)
             if q is not None:
                 quantities.append(q)
         elif opener is not None:
-            history_year = int(m.group("year"))
+            history_year = int(m.group(year))
             history_end = text.find("\n", m.end())
             history_end = len(text) if history_end < 0 else history_end
-        elif closer is not None and history_year is not None and int(m.group("year")) > history_year:
+        elif closer is not None and history_year is not None and int(m.group(year)) > history_year:
             history_year = None
     return quantities
 
 
-def _quantity(m: regex.Match, rules: TargetRules, historical: bool) -> _Quantity | None:
-    pre, lo, hi, num, scale, infix, unit, pct, half, suf, per = m.group(*_QUANTITY_GROUPS)
+def _quantity(m: regex.Match, groups: tuple[int, ...], rules: TargetRules, historical: bool) -> _Quantity | None:
+    pre, lo, hi, num, scale, infix, unit, pct, half, suf, per = m.group(*groups)
     if half:                             # 一半, 百分之三十: shares, never names (chinese=False)
         low = high = 50.0
         unit, chinese = "%", False
@@ -501,19 +513,15 @@ _OPEN_QUOTE = regex.compile(r"[“「『]")
 _LAST_OPEN_QUOTE = regex.compile(r"(?r)[“「『]")
 _BRACKET = regex.compile(r"[（(]")
 _LIST_SEPARATOR = regex.compile(r"[、和及与]")
-# Windows are tokenized joined by line breaks: jieba cuts at one, and a span over one is
-# dropped, so each window gets the tokens and spans it gets alone.
-_JOINER = "\n"
-# spaCy aligns jieba's words by slicing the rest of the text: longer batches cost quadratic time.
-_BATCH_CHARS = 2000
 
 
 def _subjects(text: str, quantities: list[_Quantity], kept: list[tuple[int, _Quantity, _Context]],
               rules: TargetRules) -> list[str | None]:
     """What each kept quantity counts: the noun phrase after it, else the phrase before it.
 
-    The phrases after, then the phrases before where none was found, are read in
-    two passes, each tokenizing all the windows that need it together.
+    A window is read as it is unless tokens may change it. The windows after, and the
+    windows before where the window after is empty, are tokenized in one Doc; the windows
+    before where the tokens after read empty, in a second one.
     """
     s = rules.subject
     bounds = []                                   # the neighbours' ends bound the windows
@@ -522,20 +530,28 @@ def _subjects(text: str, quantities: list[_Quantity], kept: list[tuple[int, _Qua
         next_start = quantities[i + 1].start if i + 1 < len(quantities) and quantities[i + 1].start < ctx.clause_end else ctx.clause_end
         bounds.append((prev_end, next_start))
     afters = [_window_after(text[q.end:next_start], s) for (_, q, _), (_, next_start) in zip(kept, bounds)]
-    subjects = _read(afters, _needs_tokens_after, _read_after, rules)
-    missing = [k for k, subject in enumerate(subjects) if not subject]
-    befores = [_window_before(text[bounds[k][0]:kept[k][1].start], s) for k in missing]
-    for k, subject in zip(missing, _read(befores, _needs_tokens_before, _read_before, rules)):
-        subjects[k] = subject
+
+    def windows_before(ks):
+        return {k: _window_before(text[bounds[k][0]:kept[k][1].start], s) for k in ks}
+
+    befores = windows_before(k for k, window in enumerate(afters) if not window)
+    tokenized_after = dict.fromkeys(w for w in afters if w and _needs_tokens_after(w, s))
+    tokenized_before = dict.fromkeys(w for w in befores.values() if w and _needs_tokens_before(w, s))
+    tokens = _tokens_by_window(list({**tokenized_after, **tokenized_before}), rules)
+    subjects = [_read_after(tokens[w], rules) if w in tokenized_after else (w or None) for w in afters]
+    late = windows_before(k for k, subject in enumerate(subjects) if not subject and k not in befores)
+    if late:
+        more = dict.fromkeys(w for w in late.values() if w and _needs_tokens_before(w, s))
+        tokens.update(_tokens_by_window([w for w in more if w not in tokens], rules))
+        tokenized_before.update(more)
+        befores.update(late)
+    for k, window in befores.items():
+        subjects[k] = _read_before(tokens[window], rules) if window in tokenized_before else (window or None)
     return subjects
 
 
-def _read(windows: list[str], needs_tokens, read, rules: TargetRules) -> list[str | None]:
-    """Each window's phrase: None when empty, the window itself when tokens change nothing,
-    else `read` of its tokens; the windows of a document are tokenized together."""
-    tokenized = list(dict.fromkeys(w for w in windows if w and needs_tokens(w, rules.subject)))
-    tokens = dict(zip(tokenized, _tokens_each(tokenized, rules)))
-    return [read(tokens[w], rules) if w in tokens else (w or None) for w in windows]
+def _tokens_by_window(windows: list[str], rules: TargetRules) -> dict[str, list[_Token]]:
+    return dict(zip(windows, _tokens_each(windows, rules))) if windows else {}
 
 
 def _window_after(after: str, s: SubjectRules) -> str:
@@ -613,48 +629,8 @@ def _predicate(tokens: list[_Token], rules: TargetRules) -> int:
 
 
 def _tokens_each(windows: list[str], rules: TargetRules) -> list[list[_Token]]:
-    """The tokens of each window (see _merged), from one spaCy call per batch of windows."""
-    tokens: list[list[_Token]] = []
-    for batch in _batches(windows):
-        tokens += _tokens_of_batch(batch, rules)
-    return tokens
-
-
-def _batches(windows: list[str]) -> Iterator[list[str]]:
-    """Windows in batches of about _BATCH_CHARS; one with a blank end alone, as the
-    blank would join the joiner in one token."""
-    batch: list[str] = []
-    size = 0
-    for window in windows:
-        if batch and (size + len(window) > _BATCH_CHARS or _blank_ends(window) or _blank_ends(batch[-1])):
-            yield batch
-            batch, size = [], 0
-        batch.append(window)
-        size += len(window) + len(_JOINER)
-    if batch:
-        yield batch
-
-
-def _blank_ends(window: str) -> bool:
-    return window[0].isspace() or window[-1].isspace()
-
-
-def _tokens_of_batch(windows: list[str], rules: TargetRules) -> list[list[_Token]]:
-    doc = get_nlp(rules.rules_dir)(_JOINER.join(windows))
-    starts, texts = [], []
-    for t in doc:
-        starts.append(t.idx)
-        texts.append(t.text)
-    spans = sorted((s.start, s.end, s.label_) for s in doc.spans[SPANS_KEY])
-    span_starts = [start for start, _, _ in spans]
-    tokens, offset = [], 0
-    for window in windows:
-        first = bisect.bisect_left(starts, offset)
-        last = bisect.bisect_left(starts, offset + len(window))
-        inside = spans[bisect.bisect_left(span_starts, first):bisect.bisect_left(span_starts, last)]
-        tokens.append(_merged(texts[first:last], [(s - first, e - first, label) for s, e, label in inside if e <= last]))
-        offset += len(window) + len(_JOINER)
-    return tokens
+    """The tokens of each window (see _merged), all tokenized in one Doc."""
+    return [_merged(texts, spans) for texts, spans in tokens_and_spans(get_nlp(rules.rules_dir), windows)]
 
 
 def _merged(texts: list[str], spans: list[tuple[int, int, str]]) -> list[_Token]:

@@ -6,10 +6,11 @@ import regex
 
 from pipeline.dates import find_dates
 from pipeline.dates import load_rules as load_date_rules
+import pipeline.targets as targets_module
 from pipeline.errors import RuleError
+from pipeline.nlp import get_nlp, tokens_and_spans
 from pipeline.rules import RULES_DIR
 from pipeline.targets import (
-    _BATCH_CHARS,
     RULES_FILE,
     Exclusion,
     _merge_single_patterns,
@@ -239,13 +240,42 @@ def test_find_targets_reads_subjects_by_span_labels(text, shipped, extended, rul
     [
         ["重点培育科技型企业", "5G基站建设", "（试点）示范项目", "产品的研发及注册"],
         ["利用率提高到", "降至", "龙头企业服务于全省产业"],       # spans, and a phrase jieba cuts when alone
-        ["培育企业", " 前导空白", "尾随空白\u3000", "建设 基地"],    # a blank end is tokenized alone
+        ["培育企业", " 前导空白", "尾随空白\u3000", "建设 基地"],    # blank ends
         ["跨行\n窗口", "培育企业"],
-        ["培育科技型企业"] * (_BATCH_CHARS // 7 + 3),               # more than one batch
+        ["培育科技型企业"] * 400,                                    # long: one Doc, no quadratic alignment
     ],
 )
 def test_tokens_each_reads_windows_as_if_alone(windows, extended_rules):
     assert _tokens_each(windows, extended_rules) == [_tokens_each([w], extended_rules)[0] for w in windows]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["利用率提高到", "降至58%", "A  B", " 前导", "尾随 ", "建设\u3000 基地", "a \n b", "x\r\ny", "中\xa0文 ", "\t建设", "  "],
+)
+def test_tokens_and_spans_reads_a_text_as_nlp_does(text, extended_rules):
+    nlp = get_nlp(extended_rules.rules_dir)
+    doc = nlp(text)
+    expected = ([t.text for t in doc], sorted((s.start, s.end, s.label_) for s in doc.spans.get("rules", [])))
+    ((texts, spans),) = tokens_and_spans(nlp, [text])
+    assert (texts, sorted(spans)) == expected
+    assert tokens_and_spans(nlp, ["培育企业", text, "建设基地"])[1] == (texts, spans)
+
+
+@pytest.mark.parametrize(
+    ("text", "docs"),
+    [
+        ("建设10家工厂。", 0),                                           # no window needs tokens
+        ("重点培育具有国际竞争力的科技型企业50家，新增高新技术企业100家。", 1),  # windows after, and before an empty one
+        ("培育企业5家、建设基地3个通过验收。", 2),                        # 通过验收 reads empty: its window before comes later
+    ],
+)
+def test_find_targets_tokenizes_a_second_doc_only_where_tokens_after_read_empty(text, docs, rules, monkeypatch):
+    calls = []
+    tokens_each = targets_module._tokens_each
+    monkeypatch.setattr(targets_module, "_tokens_each", lambda windows, r: calls.append(windows) or tokens_each(windows, r))
+    find_targets(text, rules)
+    assert len(calls) == docs
 
 
 def _exclusion(**conditions):
@@ -333,3 +363,12 @@ def test_load_rules_names_file_and_line_of_a_bad_rule(broken_rules, old, new, ma
         load_rules(rules_dir)
     assert (raised.value.path, raised.value.line) == (str(path), line)
     assert message in raised.value.reason
+
+
+def test_tokens_and_spans_drops_a_token_pattern_span_across_texts(tmp_path):
+    shutil.copytree(RULES_DIR, tmp_path, dirs_exist_ok=True)
+    with (tmp_path / "spans" / "targets.jsonl").open("a", encoding="utf-8") as spans:
+        spans.write(json.dumps({"label": "PAIR", "pattern": [{"ORTH": "企业"}, {}, {"ORTH": "建设"}]}) + "\n")
+    nlp = get_nlp(tmp_path)
+    texts = ["培育企业", "建设基地"]
+    assert tokens_and_spans(nlp, texts) == [tokens_and_spans(nlp, [text])[0] for text in texts]
