@@ -47,6 +47,7 @@ def extract_policies(raw_dir: str = "raw", out_dir: str = "outputs", rules_dir: 
         shutdown()
     summary = publish(results, out_dir, context, str(runtime.flow_run.id))
     create_markdown_artifact(summary.markdown(), key="run-summary", description="documents, rows per table, errors")
-    create_table_artifact(summary.documents, key="document-counts", description="rows per table for each document")
+    create_table_artifact(summary.documents, key="document-counts",
+                          description="rows per table for each document extracted in this run")
     logger.info(summary.describe())
     return summary

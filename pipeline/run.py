@@ -126,16 +126,17 @@ def publish_batches(batches: list[Batch], out_dir: Path, context: RunContext, fl
     """
     errors = _error_rows(batches, context)
     counts = DocumentCounts()
+    provinces = Provinces()
     in_order = sorted(batches, key=lambda batch: batch.index)   # the same inputs give the same files
 
     def document_table(name: str) -> TableContent:
         previous = context.snapshot / f"{name}.parquet" if context.snapshot else None
         if previous and previous.exists() and carries_everything(context.plan):
-            counts.add(name, read_table(previous, columns=counts.columns(name)))
             return previous
-        pieces = chain(carry_forward(context.snapshot, context.plan, name, TABLES[name]),
-                       (read_table(part_path(context.parts_dir, batch.index, name)) for batch in in_order))
-        return Pieces(TABLES[name], map(counts.seen(name), pieces), partition=counts.provinces)
+        carried = carry_forward(context.snapshot, context.plan, name, TABLES[name])
+        new = (read_table(part_path(context.parts_dir, batch.index, name)) for batch in in_order)
+        pieces = map(provinces.seen, chain(carried, map(counts.seen(name), new)))
+        return Pieces(TABLES[name], pieces, partition=provinces.of_rows)
 
     def tables() -> Iterator[tuple[str, TableContent]]:
         for name in TABLE_NAMES:
@@ -156,32 +157,17 @@ def publish_batches(batches: list[Batch], out_dir: Path, context: RunContext, fl
 
 
 class DocumentCounts:
-    """Rows per table for each document, gathered while the tables stream past (documents first),
-    and each document's province, the partition of its rows."""
+    """Rows per table for each document this run extracted, gathered while the tables stream past."""
 
     COUNTED = ("measures", "targets", "dates", "agencies")
-    _DOCUMENT_COLUMNS = ["doc_id", "source_file", "title", "province"]
 
     def __init__(self) -> None:
         self._counts: dict[str, dict[str, int]] = {}
         self._documents: list[dict] = []
-        self._province: dict[str, str | None] = {}
-
-    def provinces(self, table: pa.Table) -> list[str | None]:
-        """The province of each row's document."""
-        if "province" in table.column_names:
-            return table["province"].to_pylist()
-        return [self._province[doc_id] for doc_id in table["doc_id"].to_pylist()]
-
-    def columns(self, name: str) -> list[str]:
-        """The columns `add` needs of table `name`."""
-        return self._DOCUMENT_COLUMNS if name == "documents" else ["doc_id"]
 
     def add(self, name: str, table: pa.Table) -> None:
         if name == "documents":
-            documents = table.select(self._DOCUMENT_COLUMNS).to_pylist()
-            self._documents += documents
-            self._province.update((d["doc_id"], d["province"]) for d in documents)
+            self._documents += table.select(["doc_id", "source_file", "title"]).to_pylist()
         elif name in self.COUNTED and table.num_rows:
             for row in table.group_by("doc_id").aggregate([("doc_id", "count")]).to_pylist():
                 per_table = self._counts.setdefault(row["doc_id"], {})
@@ -199,3 +185,19 @@ class DocumentCounts:
         return [{"source_file": d["source_file"], "title": d["title"],
                  **{name: self._counts.get(d["doc_id"], {}).get(name, 0) for name in self.COUNTED}}
                 for d in sorted(self._documents, key=lambda d: d["source_file"])]
+
+
+class Provinces:
+    """Each document's province, the partition of its rows: learnt from the documents table, which
+    streams first, then looked up for the rows of the other tables."""
+
+    def __init__(self) -> None:
+        self._of_doc: dict[str, str | None] = {}
+
+    def seen(self, piece: pa.Table) -> pa.Table:
+        if "province" in piece.column_names:
+            self._of_doc.update(zip(piece["doc_id"].to_pylist(), piece["province"].to_pylist()))
+        return piece
+
+    def of_rows(self, table: pa.Table) -> list[str | None]:
+        return [self._of_doc[doc_id] for doc_id in table["doc_id"].to_pylist()]
