@@ -486,7 +486,7 @@ def report(args, info, corpus, ingest, extract, floor, naive_all, naive_rules, o
         f"(b) runs on an evenly spaced sample of {naive_all.docs} of the {big:,} documents: spaCy+jieba over all "
         f"{big:,} would take about {naive_all.seconds / naive_all.docs * big / 60:.0f} min. The ratio compares (b) with "
         "(b′) on the same documents.",
-        f"Rows from (a): " + ", ".join(f"{name} {count:,}" for name, count in extract.counts.items())
+        "Rows from (a): " + ", ".join(f"{name} {count:,}" for name, count in extract.counts.items())
         + (f"; {extract.note}" if extract.note else "") + f". Regex floor: {floor.note}.",
         "",
         "## Scaling: extraction in forked processes over the same pre-read documents",

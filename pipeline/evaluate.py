@@ -185,7 +185,7 @@ def format_report(report: Report, show_misses: bool = True) -> str:
     if show_misses:
         for name in ("measures", "targets", "agencies"):
             prf = getattr(report, name)
-            lines += [f"", f"{name}: missed (in gold, not extracted)"] + [f"  - {m}" for m in prf.misses]
+            lines += ["", f"{name}: missed (in gold, not extracted)"] + [f"  - {m}" for m in prf.misses]
             lines += [f"{name}: extra (extracted, not in gold)"] + [f"  + {m}" for m in prf.extras]
         lines.append("")
         lines.append("wrong attributes:")
