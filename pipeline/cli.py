@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import PipelineError
 from .rules import RULES_DIR
-from .settings import DEFAULT_BATCH_SIZE, SERVER_START_TIMEOUT_SECONDS, configure_prefect
+from .settings import DEFAULT_BATCH_SIZE, SERVER_START_TIMEOUT_SECONDS, configure_environment
 from .tempserver import start_temporary_server
 
 
@@ -21,7 +21,7 @@ def _run(args: argparse.Namespace) -> int:
     # a malformed rules file stops here with file and line, before Prefect starts (spaCy's own
     # check of the span patterns runs where spaCy is loaded: in the process that extracts)
     load_ruleset(args.rules)
-    configure_prefect()
+    configure_environment()
     server = start_temporary_server()  # starts while Prefect and the flow are imported
     from flows.extract_flow import extract_policies  # Prefect reads its settings at import
     from flows.runners import task_runner

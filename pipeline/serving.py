@@ -28,7 +28,7 @@ from pathlib import Path
 from .errors import PipelineError
 from .ingest import list_inputs
 from .rules import RULES_DIR
-from .settings import DEFAULT_BATCH_SIZE, PROJECT_DIR, configure_prefect
+from .settings import DEFAULT_BATCH_SIZE, PROJECT_DIR, configure_environment
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 4200
@@ -45,7 +45,7 @@ class ServingError(PipelineError):
 
 def validate_cron(expression: str, timezone: str = "UTC") -> str:
     """Check a five-field cron string and its IANA time zone as the server will, before contacting it."""
-    configure_prefect()
+    configure_environment()
     from prefect.client.schemas.schedules import CronSchedule
     from pydantic import ValidationError
 
@@ -93,7 +93,7 @@ def server_command(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> list[s
 
 def run_server(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
     """Become a Prefect server (the process is replaced): state under the project, no telemetry, no UI."""
-    configure_prefect()
+    configure_environment()
     command = server_command(host, port)
     os.execv(command[0], command)
 

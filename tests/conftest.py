@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.rules import RULES_DIR
-from pipeline.settings import configure_prefect
+from pipeline.settings import configure_environment
 
-configure_prefect()  # before any test imports Prefect: no telemetry, state under the project
+configure_environment()  # before any test imports Prefect: no telemetry, state under the project
 
 
 @pytest.fixture(scope="session", autouse=True)
