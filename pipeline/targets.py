@@ -14,12 +14,14 @@ rules/spans/targets.jsonl.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
 import regex
 
+from .anchored import AnchoredPattern
 from .errors import RuleError
 from .model import DateMention, Target
 from .nlp import get_nlp, load_span_patterns, tokens_and_spans
@@ -80,6 +82,9 @@ _BLANKS = (" ", "\t")   # may stand around a range separator
 
 # A number as written: Arabic (ASCII or full width, with decimals) or Chinese.
 _NUMBER = r"(?:[0-9０-９]+(?:[.．][0-9０-９]+)?|[〇零一二两三四五六七八九十百千万亿]+)"
+_NUMERAL_CHARS = "0-9０-９〇零一二两三四五六七八九十百千万亿"          # a character class of _NUMBER
+_NUMERAL_CHARS_RUN = "0123456789０１２３４５６７８９〇零一二两三四五六七八九十百千万亿.．"   # what a number spans
+_PERCENT, _HALF = "百分之", "一半"   # shares written in words; each starts with a numeral
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,8 @@ class SubjectRules:
 
 @dataclass(frozen=True)
 class TargetRules:
-    scanner: regex.Pattern          # masks | history openers/closers | quantities
+    context: regex.Pattern          # masks | history openers | history closers
+    quantities: AnchoredPattern     # a number with its measure word and comparators
     units: dict[str, str]           # measure word as written -> unit reported
     scales: dict[str, int]
     prefixes: dict[str, str]
@@ -155,22 +161,32 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
     unit_alternatives = _alternation({u["surface"]: u.get("not_before") for u in units})
     # The lookaheads after a number only restate what must follow it: a number that
     # cannot go on fails at once instead of trying every measure word at every length.
-    quantity = (
-        f"(?P<pre>{_alternation(dict.fromkeys(comparators['prefix']))})?"
-        f"(?:(?:(?P<lo>{_NUMBER}){_next_is(surfaces, top['range_separators'], _BLANKS)}"
+    prefix_words = dict.fromkeys(comparators["prefix"])
+    after_lo = (surfaces, top["range_separators"], _BLANKS)       # what may follow each kind of number
+    after_num = (surfaces, scales, comparators["infix"])
+    quantity = compile_pattern(
+        f"(?P<pre>{_alternation(prefix_words)})?"
+        f"(?:(?:(?P<lo>{_NUMBER}){_next_is(*after_lo)}"
         f"(?:{unit_alternatives})?[ \\t]*(?:{_alternation(dict.fromkeys(top['range_separators']))})"
-        f"[ \\t]*(?P<hi>{_NUMBER})|(?P<num>{_NUMBER}){_next_is(surfaces, scales, comparators['infix'])})"
+        f"[ \\t]*(?P<hi>{_NUMBER})|(?P<num>{_NUMBER}){_next_is(*after_num)})"
         f"(?P<scale>{_alternation(dict.fromkeys(scales))})?(?P<infix>{_alternation(dict.fromkeys(comparators['infix']))})?"
         f"{_next_is(surfaces)}(?P<unit>{unit_alternatives})"
-        f"|百分之(?P<pct>{_NUMBER})|(?P<half>一半))"
+        f"|{_PERCENT}(?P<pct>{_NUMBER})|(?P<half>{_HALF}))"
         f"(?P<suf>{_alternation({s: suffix_guards.get(s) for s in comparators['suffix']})})?"
-        f"(?P<per>{_alternation(dict.fromkeys(per_year['suffixes']))})?"
+        f"(?P<per>{_alternation(dict.fromkeys(per_year['suffixes']))})?",
+        path, lines["units"], "units/comparators",
     )
+    # Every quantity holds a number's last digit followed by what may follow a number (or
+    # 百分之, 一半), and starts at most a prefix word before that number's digits: with a
+    # numeral or a prefix word's first character. One character class leads the anchor,
+    # which `re` scans for fastest.
+    follow = _first_chars(*after_lo, *after_num)
+    anchor = re.compile(f"[{_NUMERAL_CHARS}]" + (f"(?=[{re.escape(follow)}]|{_PERCENT[1:]}|{_HALF[1:]})" if follow else ""))
+    first_chars = _NUMERAL_CHARS_RUN + "".join(word[0] for word in prefix_words)
     masks = "|".join(f"(?:{m})" for m in top["masks"])
-    scanner = compile_pattern(
-        f"(?P<mask>{masks})|(?P<opener>{history['opener']})|(?P<closer>{history['closer']})"
-        f"|(?P<qty>{quantity})",
-        path, lines["units"], "units/comparators/masks/history",
+    context = compile_pattern(
+        f"(?P<mask>{masks})|(?P<opener>{history['opener']})|(?P<closer>{history['closer']})",
+        path, lines["masks"], "masks/history",
     )
     exclusions = check_list(top["exclusions"], path, "exclusions",
                             lambda item, line: _exclusion(check_mapping(item, _EXCLUSION_SPEC, path, "exclusion"), path, item))
@@ -180,7 +196,9 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
                                  path, lines["verb_particles"], "verb_particles")
     modifiers = _alternation(dict.fromkeys(subject["modifier_suffixes"]))
     return TargetRules(
-        scanner=scanner,
+        context=context,
+        quantities=AnchoredPattern(quantity, anchor, _NUMERAL_CHARS_RUN, max(map(len, prefix_words), default=0),
+                                   first_chars),
         units={u["surface"]: u.get("unit", u["surface"]) for u in units},
         scales=dict(scales),
         prefixes=dict(comparators["prefix"]),
@@ -238,10 +256,16 @@ def _alternation(words: dict[str, str | None]) -> str:
 
 def _next_is(*word_lists) -> str:
     """A lookahead for the first characters of the words; none when a word is empty."""
+    first = _first_chars(*word_lists)
+    return f"(?=[{regex.escape(first)}])" if first else ""
+
+
+def _first_chars(*word_lists) -> str | None:
+    """The characters the words start with; None when a word is empty (anything may follow)."""
     words = [w for words in word_lists for w in words]
     if not all(words):
-        return ""
-    return f"(?=[{regex.escape(''.join(sorted({w[0] for w in words})))}])"
+        return None
+    return "".join(sorted({w[0] for w in words}))
 
 
 def _exclusion(d: dict, path: Path, node) -> Exclusion:
@@ -424,24 +448,37 @@ _QUANTITY_GROUPS = ("pre", "lo", "hi", "num", "scale", "infix", "unit", "pct", "
 
 
 def _scan(text: str, rules: TargetRules) -> list[_Quantity]:
-    """The one pass: quantities, each marked when it stands in a historical passage."""
-    index = rules.scanner.groupindex
-    kinds, year = (index["qty"], index["opener"], index["closer"]), index["year"]
-    quantity_groups = tuple(index[name] for name in _QUANTITY_GROUPS)
+    """The one pass: quantities, each marked when it stands in a historical passage.
+
+    Matches of the context pattern and of the quantities are taken leftmost first and
+    never overlap, the context first at the same position (a quantity inside a masked
+    title is no quantity), as one alternation of both would give them.
+    """
+    context, quantities_pattern = rules.context, rules.quantities
+    index = context.groupindex
+    history, year = (index["opener"], index["closer"]), index["year"]
+    quantity_groups = tuple(quantities_pattern.pattern.groupindex[name] for name in _QUANTITY_GROUPS)
     quantities: list[_Quantity] = []
     history_year, history_end = None, 0       # a passage runs to its line end or to a later deadline
-    for m in rules.scanner.finditer(text):
-        qty, opener, closer = m.group(*kinds)
-        if qty is not None:
-            q = _quantity(m, quantity_groups, rules, history_year is not None and m.start() < history_end)
-            if q is not None:
-                quantities.append(q)
-        elif opener is not None:
-            history_year = int(m.group(year))
-            history_end = text.find("\n", m.end())
-            history_end = len(text) if history_end < 0 else history_end
-        elif closer is not None and history_year is not None and int(m.group(year)) > history_year:
-            history_year = None
+    c, q = context.search(text), quantities_pattern.search(text)
+    while c or q:
+        if c and (not q or c.start() <= q.start()):
+            opener, closer = c.group(*history)
+            if opener is not None:
+                history_year = int(c.group(year))
+                history_end = text.find("\n", c.end())
+                history_end = len(text) if history_end < 0 else history_end
+            elif closer is not None and history_year is not None and int(c.group(year)) > history_year:
+                history_year = None
+            match = c
+        else:
+            found = _quantity(q, quantity_groups, rules, history_year is not None and q.start() < history_end)
+            if found is not None:
+                quantities.append(found)
+            match = q
+        end = max(match.end(), match.start() + 1)    # an empty match must not stop the scan
+        c = c if c and c.start() >= end else context.search(text, end)
+        q = q if q and q.start() >= end else quantities_pattern.search(text, end)
     return quantities
 
 
