@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -119,24 +120,24 @@ def publish_batches(batches: list[Batch], out_dir: Path, context: RunContext, fl
     """Merge new rows with the carried-forward ones and publish every table at once.
 
     Each table streams to its files: the previous snapshot's rows row group by row
-    group, then the batches' parts in batch order, so memory holds one piece, not
-    the run. Tables with rows per document are partitioned by the document's
-    province (`<table>.parquet/<province>.parquet`). A table nothing touched is
-    linked from the previous snapshot.
+    group, then the batches' parts in batch order, so memory holds a piece per table
+    being written (two at a time), not the run. Tables with rows per document are
+    partitioned by the document's province (`<table>.parquet/<province>.parquet`).
+    A table nothing touched is linked from the previous snapshot.
     """
     errors = _error_rows(batches, context)
     counts = DocumentCounts()
-    provinces = Provinces()
     in_order = sorted(batches, key=lambda batch: batch.index)   # the same inputs give the same files
+    new_parts = {name: [part_path(context.parts_dir, batch.index, name) for batch in in_order] for name in TABLE_NAMES}
+    provinces = Provinces(context, new_parts["documents"])
 
     def document_table(name: str) -> TableContent:
         previous = context.snapshot / f"{name}.parquet" if context.snapshot else None
         if previous and previous.exists() and carries_everything(context.plan):
             return previous
         carried = carry_forward(context.snapshot, context.plan, name, TABLES[name])
-        new = (read_table(part_path(context.parts_dir, batch.index, name)) for batch in in_order)
-        pieces = map(provinces.seen, chain(carried, map(counts.seen(name), new)))
-        return Pieces(TABLES[name], pieces, partition=provinces.of_rows)
+        new = map(counts.seen(name), map(read_table, new_parts[name]))
+        return Pieces(TABLES[name], chain(carried, new), partition=provinces.of_rows)
 
     def tables() -> Iterator[tuple[str, TableContent]]:
         for name in TABLE_NAMES:
@@ -164,8 +165,13 @@ class DocumentCounts:
     def __init__(self) -> None:
         self._counts: dict[str, dict[str, int]] = {}
         self._documents: list[dict] = []
+        self._lock = threading.Lock()    # tables are written, and so counted, at the same time
 
     def add(self, name: str, table: pa.Table) -> None:
+        with self._lock:
+            self._add(name, table)
+
+    def _add(self, name: str, table: pa.Table) -> None:
         if name == "documents":
             self._documents += table.select(["doc_id", "source_file", "title"]).to_pylist()
         elif name in self.COUNTED and table.num_rows:
@@ -188,16 +194,19 @@ class DocumentCounts:
 
 
 class Provinces:
-    """Each document's province, the partition of its rows: learnt from the documents table, which
-    streams first, then looked up for the rows of the other tables."""
+    """Each document's province, the partition of its rows, read before any table is written (so
+    that tables can be written at the same time): from the documents this run extracted and the
+    previous snapshot's documents it carries forward."""
 
-    def __init__(self) -> None:
+    def __init__(self, context: RunContext, documents_parts: list[Path]) -> None:
+        columns = ["doc_id", "province"]
+        previous = context.snapshot / "documents.parquet" if context.snapshot else None
+        carried = context.plan.carried_doc_ids and previous and previous.exists()
+        pieces = [read_table(previous, columns)] if carried else []
+        pieces += [read_table(part, columns) for part in documents_parts]
         self._of_doc: dict[str, str | None] = {}
-
-    def seen(self, piece: pa.Table) -> pa.Table:
-        if "province" in piece.column_names:
+        for piece in pieces:
             self._of_doc.update(zip(piece["doc_id"].to_pylist(), piece["province"].to_pylist()))
-        return piece
 
     def of_rows(self, table: pa.Table) -> list[str | None]:
         return [self._of_doc[doc_id] for doc_id in table["doc_id"].to_pylist()]
