@@ -8,16 +8,18 @@ import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from contextlib import ExitStack
 from itertools import chain
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from . import PIPELINE_VERSION
 from .extract import TABLE_NAMES, extract_files
 from .incremental import Plan, carries_everything, carry_forward, plan_run
 from .ingest import list_inputs
-from .publish import SNAPSHOTS, Pieces, TableContent, current_snapshot, publish, write_parquet
+from .publish import SNAPSHOTS, Pieces, TableContent, current_snapshot, publish
 from .ruleset import RuleSet
 from .schemas import TABLES
 from .tablefiles import read_table
@@ -91,18 +93,35 @@ class Batch:
     errors: list[dict]
 
 
+# Documents whose rows a worker holds at once (about 25 MB of rows); a batch task may hold many more.
+DOCS_PER_ROW_GROUP = 50
+
+
 def part_path(parts_dir: Path, index: int, name: str) -> Path:
     return parts_dir / f"{index:06d}-{name}.parquet"
 
 
 def extract_batch(paths: list[Path], raw_dir: Path, rules: RuleSet, parts_dir: Path, index: int) -> Batch:
-    """Extract batch number `index` and write its rows as Parquet parts, one per table."""
-    rows = extract_files(paths, raw_dir, rules)
+    """Extract batch number `index` and write its rows as Parquet parts, one per table.
+
+    The batch goes to its parts in slices of DOCS_PER_ROW_GROUP documents, one row group each:
+    memory holds one slice's rows, whatever the batch size.
+    """
     parts_dir.mkdir(parents=True, exist_ok=True)
-    # parts are read once, by the publish task: lz4 writes and reads them twice as fast as zstd
-    counts = {name: write_parquet(to_arrow(name, table_rows), part_path(parts_dir, index, name), compression="lz4")
-              for name, table_rows in rows.tables.items()}
-    return Batch(index, counts, rows.errors)
+    counts = dict.fromkeys(TABLE_NAMES, 0)
+    errors: list[dict] = []
+    with ExitStack() as stack:
+        # parts are read once, by the publish task: lz4 writes and reads them twice as fast as zstd
+        writers = {name: stack.enter_context(pq.ParquetWriter(part_path(parts_dir, index, name), TABLES[name],
+                                                              compression="lz4"))
+                   for name in TABLE_NAMES}
+        for start in range(0, len(paths), DOCS_PER_ROW_GROUP):
+            rows = extract_files(paths[start:start + DOCS_PER_ROW_GROUP], raw_dir, rules)
+            for name, table_rows in rows.tables.items():
+                writers[name].write_table(to_arrow(name, table_rows))
+                counts[name] += len(table_rows)
+            errors += rows.errors
+    return Batch(index, counts, errors)
 
 
 def _error_rows(batches: list[Batch], context: RunContext) -> list[dict]:

@@ -10,9 +10,10 @@ import os
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-# Documents per batch task: a task costs the flow and the server milliseconds of bookkeeping, a batch
-# of 100 plans (~0.5M characters) about half a second of extraction.
-DEFAULT_BATCH_SIZE = 100
+# Documents per batch task: a task costs the flow and the Prefect server milliseconds of CPU in
+# bookkeeping, taken from the workers' cores; a batch of 200 plans (~1M characters) is about half a
+# second of extraction. Worker memory does not grow with it (see run.DOCS_PER_ROW_GROUP).
+DEFAULT_BATCH_SIZE = 200
 # the temporary server needs longer than Prefect's default on a loaded 2-core machine
 SERVER_START_TIMEOUT_SECONDS = 120
 
