@@ -1,9 +1,10 @@
 """Targets: quantified commitments (guide §3), and the deadline year each answers to.
 
-One regex pass over the document finds every quantity (a number with a measure
-word, its comparators and `/年`), and on the way the spans that cannot hold a
-target (masks: 《titles》, document numbers, short quoted names) and the
-historical passages. Each quantity is then kept or dropped by the
+One pass over the document finds every quantity (a number with a measure
+word, its comparators and `/年`; tried only where a numeral stands before what
+may follow a number, see pipeline/anchored.py), and on the way the spans that
+cannot hold a target (masks: 《titles》, document numbers, short quoted names)
+and the historical passages. Each quantity is then kept or dropped by the
 exclusions of rules/targets.yaml, tested on its clause. Only kept quantities
 are tokenized (spaCy/jieba, short windows, those of a document in one call) to
 read their subject, whose word classes (commitment verbs, stop words, activities,
@@ -81,9 +82,10 @@ _SUBJECT_SPEC = {
 _BLANKS = (" ", "\t")   # may stand around a range separator
 
 # A number as written: Arabic (ASCII or full width, with decimals) or Chinese.
-_NUMBER = r"(?:[0-9０-９]+(?:[.．][0-9０-９]+)?|[〇零一二两三四五六七八九十百千万亿]+)"
-_NUMERAL_CHARS = "0-9０-９〇零一二两三四五六七八九十百千万亿"          # a character class of _NUMBER
-_NUMERAL_CHARS_RUN = "0123456789０１２３４５６７８９〇零一二两三四五六七八九十百千万亿.．"   # what a number spans
+_CHINESE_NUMERALS = "〇零一二两三四五六七八九十百千万亿"
+_NUMBER = rf"(?:[0-9０-９]+(?:[.．][0-9０-９]+)?|[{_CHINESE_NUMERALS}]+)"
+_NUMERAL_CHARS = f"0-9０-９{_CHINESE_NUMERALS}"                                      # a class of _NUMBER's characters
+_NUMERAL_CHARS_RUN = f"0123456789０１２３４５６７８９{_CHINESE_NUMERALS}.．"          # what a number spans
 _PERCENT, _HALF = "百分之", "一半"   # shares written in words; each starts with a numeral
 
 
