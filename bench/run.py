@@ -378,7 +378,7 @@ def stage_times(docs, rules) -> dict[str, float]:
             dates = find_dates(text, rules.dates)
             t3 = time.perf_counter()
             targets = find_targets(text, rules.targets)
-            assign_years(targets, dates, text, [(m.char_start, m.char_end) for m in measures])
+            assign_years(targets, dates, text, measures)
             t4 = time.perf_counter()
             canonicalize(find_agencies(text, rules.agencies), fields.region, rules.agencies)
             t5 = time.perf_counter()

@@ -98,7 +98,7 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
     } for ordinal, (d, (measure_id, _)) in enumerate(zip(dates, index.places(dates)))]
 
     targets = find_targets(text, rules.targets)
-    assign_years(targets, dates, text, [(m.char_start, m.char_end) for m in measures])
+    assign_years(targets, dates, text, measures)
     rows.tables["targets"] = [{
         "doc_id": doc_id, "target_id": f"{doc_id}-t{ordinal:04d}", "measure_id": measure_id,
         "measure_path": path, "quantity_text": t.quantity_text,

@@ -24,7 +24,7 @@ import regex
 
 from .anchored import AnchoredPattern
 from .errors import RuleError
-from .model import DateMention, Target
+from .model import DateMention, Measure, Target
 from .nlp import get_nlp, load_span_patterns, tokens_and_spans
 from .rules import RULES_DIR, Field, check_list, check_mapping, compile_pattern, read_yaml
 
@@ -738,25 +738,26 @@ def _share_heads(targets: list[Target], s: SubjectRules) -> None:
 
 # --- years ----------------------------------------------------------------------
 
-def assign_years(targets: list[Target], dates: list[DateMention], text: str,
-                 measures_spans: list[tuple[int, int]]) -> None:
+def assign_years(targets: list[Target], dates: list[DateMention], text: str, measures: list[Measure]) -> None:
     """Set each target's `year` to the deadline that governs it (guide §3).
 
     The nearest deadline before the target in the same line and measure; else the
-    first deadline after it in the same sentence (up to the next 。); else None.
+    first deadline after it in the same sentence (up to the next 。); else the
+    deadline of the lead-in its measure hangs from (see _lead_in_years); else None.
     A period (`2012年起5年内`) is no deadline.
     """
     deadlines = sorted((d for d in dates if d.kind == "deadline"), key=lambda d: d.char_start)
     starts = [d.char_start for d in deadlines]
-    spans = sorted(measures_spans)
-    span_starts = [s for s, _ in spans]
+    span_starts = [m.char_start for m in measures]
+    inherited = _lead_in_years(measures, deadlines, starts, text)
     for target in targets:
         low = text.rfind("\n", 0, target.char_start) + 1
         high = text.find("\n", target.char_end)
         high = len(text) if high < 0 else high
         k = bisect.bisect_right(span_starts, target.char_start) - 1
-        if k >= 0 and spans[k][0] <= target.char_start < spans[k][1]:
-            low, high = max(low, spans[k][0]), min(high, spans[k][1])
+        inside = k >= 0 and target.char_start < measures[k].char_end
+        if inside:
+            low, high = max(low, measures[k].char_start), min(high, measures[k].char_end)
         target.year = None
         i = bisect.bisect_left(starts, target.char_start) - 1
         if i >= 0 and deadlines[i].char_start >= low and deadlines[i].char_end <= target.char_start:
@@ -767,3 +768,27 @@ def assign_years(targets: list[Target], dates: list[DateMention], text: str,
         j = bisect.bisect_left(starts, target.char_end)
         if j < len(deadlines) and deadlines[j].char_start < sentence_end:
             target.year = deadlines[j].year
+        elif inside:
+            target.year = inherited[k]
+
+
+_LEAD_IN_END = ("：", ":")
+
+
+def _lead_in_years(measures: list[Measure], deadlines: list[DateMention], starts: list[int], text: str) -> list[int | None]:
+    """Per measure, the deadline a lead-in above it sets: a measure whose own text ends
+    with a colon (`到2026年，实现以下目标：`) passes its last deadline to the measures
+    below it, and on down to theirs."""
+    years: list[int | None] = []
+    for m in measures:                        # parents come before their children
+        year = None
+        if m.parent_ordinal is not None:
+            parent = measures[m.parent_ordinal]
+            if text[parent.char_start:parent.char_end].rstrip().endswith(_LEAD_IN_END):
+                last = bisect.bisect_left(starts, parent.char_end) - 1
+                if last >= 0 and deadlines[last].char_start >= parent.char_start:
+                    year = deadlines[last].year
+            if year is None:
+                year = years[m.parent_ordinal]
+        years.append(year)
+    return years

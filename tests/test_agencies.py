@@ -109,6 +109,9 @@ def test_find_agencies_first_listed_lead_convention(rules, text, expected):
         ("（市商务局与各区政府负责）", ["市商务局", "各区政府"]),
         ("（科技部和教育部负责）", ["科技部", "教育部"]),
         ("（省工业和信息化厅和省财政厅负责）", ["省工业和信息化厅", "省财政厅"]),
+        # a province's own name starts a branch body as 省 does
+        ("（省委金融办和浙江金融监管局按职责分工负责）", ["省委金融办", "浙江金融监管局"]),
+        ("（市商务局及广东省分行负责）", ["市商务局", "广东省分行"]),
         # … never inside one official name
         ("（省工业和信息化厅负责）", ["省工业和信息化厅"]),
         ("（市人力资源和社会保障局负责）", ["市人力资源和社会保障局"]),

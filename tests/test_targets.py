@@ -8,6 +8,8 @@ from pipeline.dates import find_dates
 from pipeline.dates import load_rules as load_date_rules
 import pipeline.targets as targets_module
 from pipeline.errors import RuleError
+from pipeline.measures import load_rules as load_numbering_rules
+from pipeline.measures import segment
 from pipeline.nlp import get_nlp, tokens_and_spans
 from pipeline.rules import RULES_DIR
 from pipeline.targets import (
@@ -128,6 +130,14 @@ def test_find_targets_reads_ranges_and_bounds(text, expected, rules):
         ("覆盖率提高5个百分点。", ("5个百分点", 5, "百分点")),
         ("能耗强度下降到全国平均水平的百分之八十。", ("百分之八十", 80, "%")),
         ("推动一半以上的企业完成改造。", ("一半以上", 50, "%")),
+        ("县级集配中心覆盖一半以上的农产品主产县。", ("一半以上", 50, "%")),
+        ("全省智能算力规模达到20EFLOPS以上。", ("20EFLOPS以上", 20, "EFLOPS")),
+        ("省际出口带宽达到60Tbps。", ("60Tbps", 60, "Tbps")),
+        ("新增无人机配送订单超过100万单。", ("超过100万单", 1_000_000, "单")),
+        ("支持每个设区市建设至少一个人工智能特色产业园区。", ("至少一个", 1, "个")),
+        ("引导设立总规模不低于100亿元的产业投资基金。", ("不低于100亿元", 10_000_000_000, "元")),
+        ("力争冷链物流领域贷款余额年均增长不低于10%。", ("不低于10%", 10, "%")),
+        ("实现重点区域应急响应15分钟内到达。", ("15分钟内", 15, "分钟")),
     ],
 )
 def test_find_targets_folds_scale_words_and_shares(text, expected, rules):
@@ -143,6 +153,7 @@ def test_find_targets_folds_scale_words_and_shares(text, expected, rules):
         ("产业规模年均增长15%。", ("15%", "年")),
         ("康复设备应用超2万人次/年。", ("超2万人次/年", "年")),
         ("建设20个示范社区。", ("20个", None)),
+        ("年飞行架次超过50万架次。", ("超过50万架次", "年")),
     ],
 )
 def test_find_targets_marks_yearly_rates(text, expected, rules):
@@ -163,6 +174,10 @@ def test_find_targets_marks_yearly_rates(text, expected, rules):
         "对不裁员的企业返还失业保险费的50%。",
         "对年营业收入首次突破10亿元、50亿元的工业企业，分别给予50万元、100万元奖励。",
         "贷款期限最长不超过3年，贷款额度最高不超过300万元。",
+        "按合同金额的20%给予支持，单个企业年度支持额度不超过300万元。",
+        "对营业收入超过1亿元的企业，研发投入年增长20%以上的，按增量的10%给予奖励。",
+        "推动公共停车场对新能源汽车给予首次停车2小时内免费等优惠。",
+        "对年营业收入超过5000万元的企业，投资规模超过1亿元的项目给予补助。",
         "企业员工超过300人的，可申请认定；在本市连续缴纳社保满6个月。",
         # norms for individuals
         "学生顶岗实习一般为6个月。",
@@ -182,6 +197,7 @@ def test_find_targets_marks_yearly_rates(text, expected, rules):
         "全国土壤点位超标率16.1%，耕地土壤点位超标率19.4%。",
         "近年来每年减少湿地约510万亩。",
         "断面数量由“十二五”期间的972个增加。",
+        "目前，全市已建成起降点42个，开通航线26条，集聚相关企业120余家。",
         # a rank, a count annotating a heading
         "排名前10位的城市，长江流域（108个）。",
         # a bare magnitude names a class of things
@@ -323,26 +339,33 @@ def test_load_rules_names_the_span_line_the_regex_side_cannot_use(tmp_path, line
 
 
 @pytest.mark.parametrize(
-    ("text", "spans", "years"),
+    ("text", "years"),
     [
         # a deadline before the target in the same line
-        ("到2027年，建设不少于2个集聚区。到2030年，培育2至3家企业。", None, [2027, 2030]),
+        ("到2027年，建设不少于2个集聚区。到2030年，培育2至3家企业。", [2027, 2030]),
         # a deadline later in the same sentence
-        ("培育10家链主企业，到2030年全部完成。", None, [2030]),
+        ("培育10家链主企业，到2030年全部完成。", [2030]),
         # a deadline only in a later sentence does not govern
-        ("构建不少于2万例的数据集。到2030年，建设3-5家平台。", None, [None, 2030]),
+        ("构建不少于2万例的数据集。到2030年，建设3-5家平台。", [None, 2030]),
         # a period is no deadline
-        ("2012年起5年内，重点引进100名人才。", None, [None]),
+        ("2012年起5年内，重点引进100名人才。", [None]),
         # nor does a deadline on an earlier line
-        ("到2027年，突破关键技术。\n培育30家企业。", None, [None]),
+        ("到2027年，突破关键技术。\n培育30家企业。", [None]),
         # nor one in another measure of the same line
-        ("1.到2027年，突破关键技术。2.培育30家企业。", [(0, 15), (15, 26)], [None]),
-        ("“十四五”期间，2025年底前建成5个中心。", None, [2025]),
+        ("1.到2027年，突破关键技术。2.培育30家企业。", [None]),
+        ("“十四五”期间，2025年底前建成5个中心。", [2025]),
+        # a lead-in ending in a colon sets the deadline of the measures below it, and of theirs
+        ("第一条 到2026年，实现以下目标：\n①集聚企业200家左右。\n②建设起降点不少于150个。", [2026, 2026]),
+        ("（一）发展目标。到2027年，主要目标如下：\n1.产业规模\n（1）培育龙头企业5家。", [2027]),
+        # a measure's own deadline wins over its lead-in's
+        ("一、到2027年，目标如下：\n1.到2030年，建成10个中心。", [2030]),
+        # a lead-in without a colon sets none
+        ("一、到2027年，产业规模壮大。\n1.培育30家企业。", [None]),
     ],
 )
-def test_assign_years_takes_the_governing_deadline(text, spans, years, rules, date_rules):
+def test_assign_years_takes_the_governing_deadline(text, years, rules, date_rules):
     targets = find_targets(text, rules)
-    assign_years(targets, find_dates(text, date_rules), text, spans or [(0, len(text))])
+    assign_years(targets, find_dates(text, date_rules), text, segment(text, load_numbering_rules(RULES_DIR)))
     assert [t.year for t in targets] == years
 
 
