@@ -71,6 +71,9 @@ def test_document_fields_doc_type(rules, text, metadata, doc_type):
         ("吉林市新能源汽车产业行动方案\n" + BODY, "吉林市", "municipal"),
         ("杭州市西湖区人民政府关于支持科技企业发展的若干政策\n" + BODY, "杭州市西湖区", "district"),
         ("浦东新区促进文化创意产业发展行动方案\n" + BODY, "浦东新区", "district"),
+        # a district whose name ends like an area word (山区, 城区)
+        ("深圳市南山区人民政府关于加快推进低空经济高质量发展的实施意见\n" + BODY, "深圳市南山区", "district"),
+        ("北京市东城区关于促进文化消费的若干措施\n" + BODY, "北京市东城区", "district"),
         ("国务院办公厅关于加快发展银发经济的意见\n" + BODY, "全国", "national"),
         ("国家发展改革委 国家能源局关于加快构建新型电力系统的指导意见\n" + BODY, "全国", "national"),
         # no region in title or issuers: the region the body names most
@@ -152,6 +155,8 @@ def test_document_fields_doc_number(rules, text, doc_number):
         ("“十四五”数字经济发展规划\n" + BODY, (2021, 2025)),
         ("上海市关于支持临港发展的若干意见\n本意见实施期限为2019年至2021年。\n" + BODY, (2019, 2021)),
         ("关于推进人才工程的实施意见\n1.目标。2015年起三年内，引进人才。\n", (2015, 2017)),
+        ("关于推进低空经济发展的实施意见\n" + BODY + "\n本意见自2024年9月1日起施行，有效期至2026年12月31日。", (2024, 2026)),
+        ("关于推进低空经济发展的若干措施\n" + BODY + "\n本措施自2025年1月1日起实施，有效期3年。", (2025, 2027)),
         ("江苏省脑机接口产业行动方案\n" + BODY, (None, None)),
     ],
 )
