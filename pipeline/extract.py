@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
+from itertools import takewhile
 from pathlib import Path
 
 from . import PIPELINE_VERSION
@@ -39,6 +40,7 @@ class _MeasureIndex:
     """Finds the measure a character offset stands in (measures are in text order)."""
 
     def __init__(self, measures: list[Measure], doc_id: str):
+        self._measures = measures
         self._starts = [m.char_start for m in measures]
         self.ids = [f"{doc_id}-m{m.ordinal:04d}" for m in measures]
         # entry i: the measure before the i-th start; entry 0: text before the first measure
@@ -48,6 +50,24 @@ class _MeasureIndex:
         """Measure id and path of each extracted item, by its char_start."""
         starts, id_path = self._starts, self._id_path
         return [id_path[bisect.bisect_right(starts, item.char_start)] for item in found]
+
+    def annotation_places(self, agencies: list) -> list[tuple[str | None, str | None]]:
+        """As `places`, except that an annotation closing the last clause of a 一是…二是…
+        run, when no other clause of the run is annotated, names who carries the whole
+        paragraph: it belongs to the run's parent."""
+        measures, starts, id_path = self._measures, self._starts, self._id_path
+        entries = [bisect.bisect_right(starts, a.char_start) for a in agencies]
+        annotated = set(entries)
+        for k, entry in enumerate(entries):
+            measure = measures[entry - 1] if entry else None
+            if measure is None or measure.kind != "enumeration" or measure.parent_ordinal is None:
+                continue
+            parent = measures[measure.parent_ordinal]
+            run = [m.ordinal for m in takewhile(lambda m: m.level > parent.level, measures[parent.ordinal + 1:])
+                   if m.parent_ordinal == parent.ordinal and m.kind == "enumeration"]
+            if run[-1] == measure.ordinal and annotated.isdisjoint(o + 1 for o in run[:-1]):
+                entries[k] = measure.parent_ordinal + 1
+        return [id_path[entry] for entry in entries]
 
 
 def _iso_date(value: str | None) -> dt.date | None:
@@ -116,7 +136,7 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
         "name": a.name, "name_canonical": a.name_canonical, "role": a.role,
         "char_start": a.char_start, "char_end": a.char_end,
         "pipeline_version": PIPELINE_VERSION, "rules_version": rules_version,
-    } for ordinal, (a, (measure_id, path)) in enumerate(zip(agencies, index.places(agencies)))]
+    } for ordinal, (a, (measure_id, path)) in enumerate(zip(agencies, index.annotation_places(agencies)))]
     return rows
 
 
