@@ -695,11 +695,14 @@ def _merged(texts: list[str], spans: list[tuple[int, int, str]]) -> list[_Token]
 
 
 def _drop_modifier(tokens: list[_Token]) -> list[_Token]:
-    """`X的Y` counts Y (具有国际竞争力的科技型企业), unless Y is an ACTIVITY on X (产品的研发)."""
+    """`X的Y` counts Y (具有国际竞争力的科技型企业), unless Y is an ACTIVITY on X (产品的研发),
+    or a METRIC, which means nothing without X (新能源汽车在新车销售中的占比)."""
     cut = next((k for k in range(len(tokens) - 1, -1, -1) if tokens[k].text == _OF), None)
     if cut is None:
         return tokens
     head = tokens[cut + 1:]
+    if head and METRIC in head[-1].labels:
+        return tokens
     return tokens[:cut] if not head or ACTIVITY in head[0].labels else head
 
 

@@ -225,6 +225,16 @@ def test_find_targets_excludes_settings_names_and_facts(text, rules):
         ("全省规模以上工业企业研发机构覆盖率达到50%。", [("50%", "规模以上工业企业研发机构覆盖率")]),
         ("七、每年安排专项资金10亿元。", [("10亿元", "专项资金")]),
         ("培养产生100名“大学生创业能手”。", [("100名", "“大学生创业能手”")]),
+        # a baseline, a deadline, an average's 年均 are no part of what is counted
+        ("农产品产后损失率较2024年降低2个百分点。", [("2个百分点", "农产品产后损失率")]),
+        ("到2027年累计淘汰老旧冷藏车3万辆。", [("3万辆", "老旧冷藏车")]),
+        ("力争贷款余额年均增长不低于10%。", [("不低于10%", "贷款余额")]),
+        ("实现重点区域应急响应15分钟内到达。", [("15分钟内", "重点区域应急响应")]),
+        # a METRIC after X的 keeps X: a share means nothing without it
+        ("新能源冷藏车占新增冷藏车的比例达到百分之三十。", [("百分之三十", "新能源冷藏车占新增冷藏车的比例")]),
+        # what the counted things go on to do is not part of them
+        ("培育2—3家整车企业进入全球销量前十。", [("2—3家", "整车企业")]),
+        ("推动10万家企业上云。", [("10万家", "企业")]),
     ],
 )
 def test_find_targets_reads_subjects(text, expected, rules):
