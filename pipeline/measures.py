@@ -54,6 +54,7 @@ _STYLE_SPEC = {
     "kind_under": Field(dict, required=False),
     "pattern": Field(str, pattern=True),
     "path": Field(str, choices=frozenset({"num", "label"})),
+    "path_in_chapters": Field(str, required=False, choices=frozenset({"num", "label"})),
     "contexts": Field(list, items=str, choices=CONTEXTS),
     "leaf": Field(bool, required=False),
     "continues_anywhere": Field(bool, required=False),
@@ -71,6 +72,7 @@ class Style:
     kind: str
     kind_under: tuple[tuple[str, str], ...]   # (parent kind, kind) overrides, e.g. (item, sub-item)
     path_from_label: bool                      # path component is the label as written, not the numeral
+    path_from_label_in_chapters: bool          # the same, in a document with chapters
     contexts: frozenset[str]
     leaf: bool                                 # never holds children (一是 clauses)
     continues_anywhere: bool                   # may continue its numbering across parents (items 1..31)
@@ -166,6 +168,7 @@ def _style(d: dict) -> Style:
         kind=d["kind"],
         kind_under=tuple(d.get("kind_under", {}).items()),
         path_from_label=d["path"] == "label",
+        path_from_label_in_chapters=d.get("path_in_chapters", d["path"]) == "label",
         contexts=frozenset(d["contexts"]),
         leaf=d.get("leaf", False),
         continues_anywhere=d.get("continues_anywhere", True),
@@ -431,11 +434,15 @@ def _build(text: str, accepted: list[_Accepted], rules: NumberingRules) -> list[
 
 
 def _path_components(accepted: list[_Accepted], labels: list[str], styles: tuple[Style, ...]) -> list[str]:
-    """Each label's path component: its numeral or the label as written, blanks dropped, digits folded."""
+    """Each label's path component: its numeral or the label as written (per style, and per
+    whether the document has chapters), blanks dropped, digits folded."""
+    in_chapters = any(a.kind == "chapter" for a in accepted)
     known: dict[str, str] = {}       # a plan repeats the same few labels
     components = []
     for a, label in zip(accepted, labels):
-        written = label if styles[a.candidate.style].path_from_label else a.candidate.numeral
+        style = styles[a.candidate.style]
+        from_label = style.path_from_label_in_chapters if in_chapters else style.path_from_label
+        written = label if from_label else a.candidate.numeral
         component = known.get(written)
         if component is None:
             component = known[written] = "".join(written.split()).translate(_FULLWIDTH_DIGITS)

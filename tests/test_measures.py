@@ -40,13 +40,19 @@ def rows(text, rules):
         ("二、任务\n①第一项。\n②第二项。\n", [("二", 1, "section"), ("二/①", 2, "item"), ("二/②", 2, "item")]),
         # 1） half bracket
         ("一、任务\n1）甲。\n2）乙。\n", [("一", 1, "section"), ("一/1", 2, "item"), ("一/2", 2, "item")]),
-        # chapters, 节 below them, articles; paths keep chapter labels as written
+        # chapters, 节 below them, articles; paths keep chapter labels, and brackets, as written
         ("第一章 总则\n第一条 为了规范管理，制定本办法。\n第二条 本办法适用于全省。\n第二章 职责\n第一节 省级\n第三条 省政府负责。\n",
          [("第一章", 1, "chapter"), ("第一章/第一条", 2, "article"), ("第一章/第二条", 2, "article"),
           ("第二章", 1, "chapter"), ("第二章/第一节", 2, "chapter"), ("第二章/第一节/第三条", 3, "article")]),
         ("第三章　重点任务\n第二节　推进改革\n一、优化结构\n（一）淘汰落后产能。\n",
          [("第三章", 1, "chapter"), ("第三章/第二节", 2, "chapter"), ("第三章/第二节/一", 3, "section"),
-          ("第三章/第二节/一/一", 4, "group")]),
+          ("第三章/第二节/一/（一）", 4, "group")]),
+        ("第一章　任务\n一、平台\n1.建设中心\n（1）甲。\n(2)乙。\n",
+         [("第一章", 1, "chapter"), ("第一章/一", 2, "section"), ("第一章/一/1", 3, "item"),
+          ("第一章/一/1/（1）", 4, "sub-item"), ("第一章/一/1/(2)", 4, "sub-item")]),
+        # without chapters, brackets go
+        ("一、平台\n（一）建设中心\n1.甲。\n（1）乙。\n",
+         [("一", 1, "section"), ("一/一", 2, "group"), ("一/一/1", 3, "item"), ("一/一/1/1", 4, "sub-item")]),
         # two-digit Chinese numerals
         ("（九）甲。\n（十）乙。\n（十一）丙。\n（二十一）丁。\n",
          [("九", 1, "group"), ("十", 1, "group"), ("十一", 1, "group"), ("二十一", 1, "group")]),
@@ -144,11 +150,11 @@ def test_segment_enumeration_clauses(rules, text, expected):
         # numbered boxes keep their number; labels inside are the box's children; a new box closes the last
         ("第二节　减排\n专栏3　推动重点行业治污减排（一）造纸行业。完成改造。（二）印染行业。\n专栏4　总量控制\n（一）挥发性有机物。\n",
          [("第二节", "chapter", "减排"), ("第二节/专栏3", "column", "推动重点行业治污减排"),
-          ("第二节/专栏3/一", "group", "造纸行业"), ("第二节/专栏3/二", "group", "印染行业"),
-          ("第二节/专栏4", "column", "总量控制"), ("第二节/专栏4/一", "group", "挥发性有机物")]),
+          ("第二节/专栏3/（一）", "group", "造纸行业"), ("第二节/专栏3/（二）", "group", "印染行业"),
+          ("第二节/专栏4", "column", "总量控制"), ("第二节/专栏4/（一）", "group", "挥发性有机物")]),
         # 专栏N after a sentence end in run-on text; an unnumbered 专栏 mid-line is prose
         ("第一节　目标\n力争完成。专栏1　主要指标\n（一）甲。专栏内容见下。\n",
-         [("第一节", "chapter", "目标"), ("第一节/专栏1", "column", "主要指标"), ("第一节/专栏1/一", "group", "甲")]),
+         [("第一节", "chapter", "目标"), ("第一节/专栏1", "column", "主要指标"), ("第一节/专栏1/（一）", "group", "甲")]),
     ],
 )
 def test_segment_column_boxes(rules, text, expected):
