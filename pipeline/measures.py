@@ -340,13 +340,14 @@ def segment(text: str, rules: NumberingRules) -> list[Measure]:
     last_value: dict[int, int] = {}
     prev_end = -1
 
-    for c in cands:
+    for k, c in enumerate(cands):
         if toc and _in_spans(c.start, toc):
             continue
         style = styles[c.style]
         by_line, by_sentence, by_heading = contexts[c.style]
         starts_line = line_start(text, c.start) is not None
-        if c.doubtful and not (c.value != 1 and _continues(c, style, stack, last_value)):
+        if c.doubtful and not (_continues(c, style, stack, last_value) if c.value != 1
+                               else starts_line and _opens_a_list(cands, k, text, rules)):
             continue
         if not (starts_line and by_line):
             placed = ((by_sentence and sentence_end(text, c.start))
@@ -372,6 +373,16 @@ def segment(text: str, rules: NumberingRules) -> list[Measure]:
         prev_end = c.end
 
     return _build(text, accepted, rules)
+
+
+def _opens_a_list(cands: list[_Candidate], k: int, text: str, rules: NumberingRules) -> bool:
+    """A doubtful `1.` at a line start (`1.5G网络覆盖工程`) opens a list when the next label
+    of its style at a line start is `2.`; otherwise it is a number (`1.6亿千瓦…`)."""
+    c = cands[k]
+    for later in cands[k + 1:]:
+        if later.style == c.style and rules.line_start.match(text, later.start):
+            return later.value == 2
+    return False
 
 
 def _kind_under(style: Style, parent_kind: str) -> str:

@@ -106,6 +106,9 @@ def test_segment_numbering_sequences(rules, text, expected):
         # a number that reads as a decimal counts only where it continues a list
         ("一、人才\n10.甲项目。\n11.121人才梯队项目。\n", ["一", "一/10", "一/11"]),
         ("一、目标\n1.6亿千瓦机组完成改造。\n", ["一"]),
+        # … unless the next line-start label of its kind is 2.
+        ("一、工程\n1.5G网络覆盖工程。\n2.千兆光网工程。\n", ["一", "一/1", "一/2"]),
+        ("一、目标\n1.6亿千瓦机组完成改造。\n3.其他。\n", ["一", "一/3"]),
         # a list of numerals in prose, a word ending in a numeral, an article cited in a heading
         ("一、水质\n一、二类水体比例提高。二、三级医院。\n", ["一"]),
         ("（一）推进统一、开放的市场建设。\n", ["一"]),
