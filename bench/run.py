@@ -364,7 +364,7 @@ def stage_times(docs, rules) -> dict[str, float]:
     from pipeline.dates import find_dates
     from pipeline.docfields import document_fields
     from pipeline.measures import segment
-    from pipeline.targets import assign_years, find_targets
+    from pipeline.targets import assign_years, find_targets, outside_review_sections
 
     times = dict.fromkeys(("document fields", "measures (segment)", "dates", "targets", "agencies"), 0.0)
     try:
@@ -377,7 +377,7 @@ def stage_times(docs, rules) -> dict[str, float]:
             t2 = time.perf_counter()
             dates = find_dates(text, rules.dates)
             t3 = time.perf_counter()
-            targets = find_targets(text, rules.targets)
+            targets = outside_review_sections(find_targets(text, rules.targets), measures, rules.targets)
             assign_years(targets, dates, text, measures)
             t4 = time.perf_counter()
             canonicalize(find_agencies(text, rules.agencies), fields.region, rules.agencies)

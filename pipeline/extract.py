@@ -17,7 +17,7 @@ from .ingest import doc_id_for, read_document, source_name
 from .measures import segment
 from .model import Measure, SourceDocument
 from .ruleset import RuleSet
-from .targets import assign_years, find_targets
+from .targets import assign_years, find_targets, outside_review_sections
 
 
 @dataclass
@@ -117,7 +117,7 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
         "pipeline_version": PIPELINE_VERSION, "rules_version": rules_version,
     } for ordinal, (d, (measure_id, _)) in enumerate(zip(dates, index.places(dates)))]
 
-    targets = find_targets(text, rules.targets)
+    targets = outside_review_sections(find_targets(text, rules.targets), measures, rules.targets)
     assign_years(targets, dates, text, measures)
     rows.tables["targets"] = [{
         "doc_id": doc_id, "target_id": f"{doc_id}-t{ordinal:04d}", "measure_id": measure_id,

@@ -57,7 +57,8 @@ _TOP_SPEC = {
 _UNIT_SPEC = {"surface": Field(str), "unit": Field(str, required=False), "not_before": Field(str, required=False, pattern=True)}
 _COMPARATOR_SPEC = {"prefix": Field(dict), "suffix": Field(dict), "infix": Field(dict), "suffix_not_before": Field(dict, required=False)}
 _PER_YEAR_SPEC = {"suffixes": Field(list, items=str), "cues": Field(str, pattern=True)}
-_HISTORY_SPEC = {"opener": Field(str, pattern=True), "closer": Field(str, pattern=True)}
+_HISTORY_SPEC = {"opener": Field(str, pattern=True), "closer": Field(str, pattern=True),
+                 "sections": Field(str, pattern=True)}
 _EXCLUSION_SPEC = {
     "reason": Field(str),
     "left": Field(str, required=False, pattern=True),
@@ -127,6 +128,7 @@ class TargetRules:
     suffixes: dict[str, str]
     infixes: dict[str, str]
     per_year_cues: regex.Pattern
+    review_sections: regex.Pattern  # titles of measures that review the past (发展基础)
     commitment: regex.Pattern       # a commitment verb ending the text before a quantity
     any_commitment: regex.Pattern   # a commitment verb anywhere
     clause_start: regex.Pattern     # searched backwards from a quantity
@@ -207,6 +209,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
         suffixes=dict(comparators["suffix"]),
         infixes=dict(comparators["infix"]),
         per_year_cues=regex.compile(per_year["cues"]),
+        review_sections=regex.compile(history["sections"]),
         commitment=commitment,
         any_commitment=regex.compile(verb_alternation),
         clause_start=regex.compile(f"(?r){top['clause_breaks']}"),
@@ -737,6 +740,20 @@ def _share_heads(targets: list[Target], s: SubjectRules) -> None:
             m = s.modifier_any.search(following.subject)
             if m and m.end() < len(following.subject):
                 current.subject += following.subject[m.end():]
+
+
+def outside_review_sections(targets: list[Target], measures: list[Measure], rules: TargetRules) -> list[Target]:
+    """The targets that stand outside measures reviewing the past or the situation
+    (`第一节　发展基础`, `一、发展现状`) and their children: numbers there are statistics."""
+    reviewed: list[bool] = []
+    for m in measures:                        # parents come before their children
+        reviewed.append(bool(m.title and rules.review_sections.search(m.title))
+                        or (m.parent_ordinal is not None and reviewed[m.parent_ordinal]))
+    if not any(reviewed):
+        return targets
+    starts = [m.char_start for m in measures]
+    return [t for t in targets
+            if not ((k := bisect.bisect_right(starts, t.char_start) - 1) >= 0 and reviewed[k])]
 
 
 # --- years ----------------------------------------------------------------------

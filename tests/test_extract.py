@@ -30,3 +30,21 @@ def test_extract_document_places_annotations(tmp_path, body, paths):
     path.write_text("关于加快冷链物流发展的实施意见\n" + body + "\n", encoding="utf-8")
     rows = extract_document(read_document(path, tmp_path), load_ruleset())
     assert [row["measure_path"] for row in rows.tables["agencies"]] == paths
+
+
+@pytest.mark.parametrize(
+    ("body", "quantities"),
+    [
+        # a measure reviewing the past holds statistics, and so do the measures below it
+        ("一、发展基础\n全市累计建成5G基站4.9万个。\n二、发展目标\n到2027年，建成5G基站10万个。", ["10万个"]),
+        ("第一章　发展基础和面临形势\n第一节　取得的成效\n（一）建成数据中心30个。\n第二章　主要任务\n建成数据中心50个。",
+         ["50个"]),
+        # any other title keeps its targets
+        ("一、夯实发展基础\n建成5G基站10万个。", ["10万个"]),
+    ],
+)
+def test_extract_document_keeps_no_targets_in_review_sections(tmp_path, body, quantities):
+    path = tmp_path / "plan.txt"
+    path.write_text("数字经济发展规划\n" + body + "\n", encoding="utf-8")
+    rows = extract_document(read_document(path, tmp_path), load_ruleset())
+    assert [row["quantity_text"] for row in rows.tables["targets"]] == quantities
