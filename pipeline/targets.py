@@ -55,7 +55,8 @@ _TOP_SPEC = {
     "subject": Field(dict),
 }
 _UNIT_SPEC = {"surface": Field(str), "unit": Field(str, required=False), "not_before": Field(str, required=False, pattern=True)}
-_COMPARATOR_SPEC = {"prefix": Field(dict), "suffix": Field(dict), "infix": Field(dict), "suffix_not_before": Field(dict, required=False)}
+_COMPARATOR_SPEC = {"prefix": Field(dict), "prefix_at_clause_end": Field(dict, required=False), "suffix": Field(dict),
+                    "infix": Field(dict), "suffix_not_before": Field(dict, required=False)}
 _PER_YEAR_SPEC = {"suffixes": Field(list, items=str), "cues": Field(str, pattern=True)}
 _HISTORY_SPEC = {"opener": Field(str, pattern=True), "closer": Field(str, pattern=True),
                  "sections": Field(str, pattern=True)}
@@ -125,6 +126,7 @@ class TargetRules:
     units: dict[str, str]           # measure word as written -> unit reported
     scales: dict[str, int]
     prefixes: dict[str, str]
+    clause_end_prefixes: frozenset[str]   # a bound only where the quantity ends its clause
     suffixes: dict[str, str]
     infixes: dict[str, str]
     per_year_cues: regex.Pattern
@@ -150,8 +152,11 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
 
     units = check_list(top["units"], path, "units", lambda item, _: check_mapping(item, _UNIT_SPEC, path, "unit"))
     comparators = check_mapping(top["comparators"], _COMPARATOR_SPEC, path, "comparators")
+    clause_end_prefixes = comparators.get("prefix_at_clause_end", {})
     for kind in ("prefix", "suffix", "infix"):
         _check_comparator_map(comparators[kind], path, f"comparators.{kind}")
+    if clause_end_prefixes:
+        _check_comparator_map(clause_end_prefixes, path, "comparators.prefix_at_clause_end")
     suffix_guards = comparators.get("suffix_not_before", {})
     scales = top["scales"]
     for word, factor in scales.items():
@@ -165,7 +170,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
     unit_alternatives = _alternation({u["surface"]: u.get("not_before") for u in units})
     # The lookaheads after a number only restate what must follow it: a number that
     # cannot go on fails at once instead of trying every measure word at every length.
-    prefix_words = dict.fromkeys(comparators["prefix"])
+    prefix_words = dict.fromkeys([*comparators["prefix"], *clause_end_prefixes])
     after_lo = (surfaces, top["range_separators"], _BLANKS)       # what may follow each kind of number
     after_num = (surfaces, scales, comparators["infix"])
     quantity = compile_pattern(
@@ -205,7 +210,8 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
                                    first_chars),
         units={u["surface"]: u.get("unit", u["surface"]) for u in units},
         scales=dict(scales),
-        prefixes=dict(comparators["prefix"]),
+        prefixes={**comparators["prefix"], **clause_end_prefixes},
+        clause_end_prefixes=frozenset(clause_end_prefixes),
         suffixes=dict(comparators["suffix"]),
         infixes=dict(comparators["infix"]),
         per_year_cues=regex.compile(per_year["cues"]),
@@ -402,6 +408,7 @@ class _Quantity:
     per_suffix: bool
     chinese: bool
     historical: bool
+    prefix: str | None
 
 
 class _Context:
@@ -431,6 +438,10 @@ def find_targets(text: str, rules: TargetRules) -> list[Target]:
         if q.historical:
             continue
         ctx = _Context(text, q, rules)
+        if q.prefix in rules.clause_end_prefixes and ctx.right:
+            # 突破20项关键技术: a verb before the counted thing, not a bound
+            q = quantities[i] = _without_prefix(text, q, rules)
+            ctx = _Context(text, q, rules)
         if not any(_fires(ex, q, ctx, rules) for ex in rules.exclusions[q.chinese, q.unit, q.comparator]):
             kept.append((i, q, ctx))
     targets: list[Target] = []
@@ -462,7 +473,7 @@ def _scan(text: str, rules: TargetRules) -> list[_Quantity]:
     context, quantities_pattern = rules.context, rules.quantities
     index = context.groupindex
     history, year = (index["opener"], index["closer"]), index["year"]
-    quantity_groups = tuple(quantities_pattern.pattern.groupindex[name] for name in _QUANTITY_GROUPS)
+    quantity_groups = _quantity_groups(rules)
     quantities: list[_Quantity] = []
     history_year, history_end = None, 0       # a passage runs to its line end or to a later deadline
     c, q = context.search(text), quantities_pattern.search(text)
@@ -485,6 +496,16 @@ def _scan(text: str, rules: TargetRules) -> list[_Quantity]:
         c = c if c and c.start() >= end else context.search(text, end)
         q = q if q and q.start() >= end else quantities_pattern.search(text, end)
     return quantities
+
+
+def _without_prefix(text: str, q: _Quantity, rules: TargetRules) -> _Quantity:
+    m = rules.quantities.pattern.match(text, q.start + len(q.prefix))
+    return _quantity(m, _quantity_groups(rules), rules, q.historical)
+
+
+def _quantity_groups(rules: TargetRules) -> tuple[int, ...]:
+    index = rules.quantities.pattern.groupindex
+    return tuple(index[name] for name in _QUANTITY_GROUPS)
 
 
 def _quantity(m: regex.Match, groups: tuple[int, ...], rules: TargetRules, historical: bool) -> _Quantity | None:
@@ -516,7 +537,7 @@ def _quantity(m: regex.Match, groups: tuple[int, ...], rules: TargetRules, histo
         comparator = rules.infixes[infix]
     else:
         comparator = "eq"
-    return _Quantity(m.start(), m.end(), m.group(), low, high, comparator, unit, bool(per), chinese, historical)
+    return _Quantity(m.start(), m.end(), m.group(), low, high, comparator, unit, bool(per), chinese, historical, pre)
 
 
 def _after(m: regex.Match | None) -> int:

@@ -107,6 +107,9 @@ def test_find_targets_reads_chinese_numerals(text, expected, rules):
         ("实施不少于15项攻关任务。", ("不少于15项", 15, 15, "ge")),
         ("服务企业超过200家。", ("超过200家", 200, 200, "gt")),
         ("布局10家左右创新中心。", ("10家左右", 10, 10, "approx")),
+        # 突破 bounds a quantity that ends its clause; before the counted thing it is a verb
+        ("低空经济规模突破500亿元。", ("突破500亿元", 500e8, 500e8, "gt")),
+        ("到2027年，突破20项左右关键核心技术。", ("20项左右", 20, 20, "approx")),
         ("突破约20项关键技术。", ("约20项", 20, 20, "approx")),
         ("审批时限压缩至5个工作日以内。", ("5个工作日以内", 5, 5, "le")),
         ("不良率控制在不超过1%。", ("不超过1%", 1, 1, "le")),
