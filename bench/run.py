@@ -378,7 +378,7 @@ def stage_times(docs, rules) -> dict[str, float]:
             dates = find_dates(text, rules.dates)
             t3 = time.perf_counter()
             targets = outside_review_sections(find_targets(text, rules.targets), measures, rules.targets)
-            assign_years(targets, dates, text, measures)
+            assign_years(targets, dates, text, measures, rules.targets)
             t4 = time.perf_counter()
             canonicalize(find_agencies(text, rules.agencies), fields.region, rules.agencies)
             t5 = time.perf_counter()

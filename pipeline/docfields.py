@@ -388,7 +388,9 @@ def _period(title: str | None, text: str, rules: DocumentRules) -> tuple[int | N
             start = int(match.group("start"))
             if "end" in pattern.groupindex and match.group("end"):
                 return start, int(match.group("end"))
-            return start, start + _number(match.group("years")) - 1
+            month = match.group("month") if "month" in pattern.groupindex else None
+            into_next = bool(month) and int(month) > 1
+            return start, start + _number(match.group("years")) - 1 + into_next
     return None, None
 
 

@@ -118,7 +118,7 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
     } for ordinal, (d, (measure_id, _)) in enumerate(zip(dates, index.places(dates)))]
 
     targets = outside_review_sections(find_targets(text, rules.targets), measures, rules.targets)
-    assign_years(targets, dates, text, measures)
+    assign_years(targets, dates, text, measures, rules.targets)
     rows.tables["targets"] = [{
         "doc_id": doc_id, "target_id": f"{doc_id}-t{ordinal:04d}", "measure_id": measure_id,
         "measure_path": path, "quantity_text": t.quantity_text,

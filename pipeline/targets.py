@@ -57,7 +57,8 @@ _TOP_SPEC = {
 _UNIT_SPEC = {"surface": Field(str), "unit": Field(str, required=False), "not_before": Field(str, required=False, pattern=True)}
 _COMPARATOR_SPEC = {"prefix": Field(dict), "prefix_at_clause_end": Field(dict, required=False), "suffix": Field(dict),
                     "infix": Field(dict), "suffix_not_before": Field(dict, required=False)}
-_PER_YEAR_SPEC = {"suffixes": Field(list, items=str), "cues": Field(str, pattern=True)}
+_PER_YEAR_SPEC = {"suffixes": Field(list, items=str), "cues": Field(str, pattern=True),
+                  "attribute_cues": Field(str, pattern=True)}
 _HISTORY_SPEC = {"opener": Field(str, pattern=True), "closer": Field(str, pattern=True),
                  "sections": Field(str, pattern=True)}
 _EXCLUSION_SPEC = {
@@ -73,6 +74,7 @@ _EXCLUSION_SPEC = {
     "no_commitment_in": Field(str, required=False, choices=frozenset({"clause", "sentence"})),
     "unless_commitment": Field(bool, required=False),
     "unless_left": Field(str, required=False, pattern=True),
+    "unless_right": Field(str, required=False, pattern=True),
 }
 _SUBJECT_SPEC = {
     "modifier_suffixes": Field(list, items=str),
@@ -105,6 +107,7 @@ class Exclusion:
     no_commitment_in: str | None
     unless_commitment: bool
     unless_left: regex.Pattern | None
+    unless_right: regex.Pattern | None
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,8 @@ class TargetRules:
     clause_end_prefixes: frozenset[str]   # a bound only where the quantity ends its clause
     suffixes: dict[str, str]
     infixes: dict[str, str]
-    per_year_cues: regex.Pattern
+    per_year_cues: regex.Pattern    # 每年…: the whole clause is yearly
+    per_year_attributes: regex.Pattern  # 年产…: only the next quantity is yearly
     review_sections: regex.Pattern  # titles of measures that review the past (发展基础)
     commitment: regex.Pattern       # a commitment verb ending the text before a quantity
     any_commitment: regex.Pattern   # a commitment verb anywhere
@@ -215,6 +219,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
         suffixes=dict(comparators["suffix"]),
         infixes=dict(comparators["infix"]),
         per_year_cues=regex.compile(per_year["cues"]),
+        per_year_attributes=regex.compile(per_year["attribute_cues"]),
         review_sections=regex.compile(history["sections"]),
         commitment=commitment,
         any_commitment=regex.compile(verb_alternation),
@@ -295,11 +300,12 @@ def _exclusion(d: dict, path: Path, node) -> Exclusion:
         no_commitment_in=d.get("no_commitment_in"),
         unless_commitment=d.get("unless_commitment", False),
         unless_left=pattern("unless_left"),
+        unless_right=pattern("unless_right"),
     )
 
 
 _PATTERN_FIELDS = ("quantity", "left", "right", "clause", "sentence")
-_CONTEXT_TESTS = ("left", "right", "clause", "sentence", "no_commitment_in", "unless_left")
+_CONTEXT_TESTS = ("left", "right", "clause", "sentence", "no_commitment_in", "unless_left", "unless_right")
 _DEFAULT_FLAGS = regex.compile("").flags
 
 
@@ -325,7 +331,7 @@ def _merge_single_patterns(exclusions: list[Exclusion]) -> list[Exclusion]:
 
 def _single_pattern_field(ex: Exclusion) -> str | None:
     fields = [name for name in _PATTERN_FIELDS if getattr(ex, name) is not None]
-    others = (ex.numeral, ex.units, ex.comparators, ex.no_commitment_in, ex.unless_left)
+    others = (ex.numeral, ex.units, ex.comparators, ex.no_commitment_in, ex.unless_left, ex.unless_right)
     if len(fields) != 1 or ex.unless_commitment or any(other is not None for other in others):
         return None
     pattern = getattr(ex, fields[0])
@@ -451,7 +457,7 @@ def find_targets(text: str, rules: TargetRules) -> list[Target]:
         targets.append(Target(
             quantity_text=q.surface, value_min=q.value_min, value_max=q.value_max,
             comparator=q.comparator, unit=q.unit,
-            per="年" if q.per_suffix or rules.per_year_cues.search(ctx.left) else None,
+            per="年" if _yearly(text, q, ctx, quantities[i - 1] if i else None, rules) else None,
             subject=subject, char_start=q.start, char_end=q.end,
         ))
     _share_heads(targets, rules.subject)
@@ -496,6 +502,15 @@ def _scan(text: str, rules: TargetRules) -> list[_Quantity]:
         c = c if c and c.start() >= end else context.search(text, end)
         q = q if q and q.start() >= end else quantities_pattern.search(text, end)
     return quantities
+
+
+def _yearly(text: str, q: _Quantity, ctx: _Context, previous: _Quantity | None, rules: TargetRules) -> bool:
+    """`/年`, a clause-wide cue before it (每年…), or an attribute cue (年产…) with no other
+    quantity between (年产值超10亿元的企业十家: 年产值 is the 10亿元's)."""
+    if q.per_suffix or rules.per_year_cues.search(ctx.left):
+        return True
+    start = max(ctx.clause_start, previous.end) if previous else ctx.clause_start
+    return rules.per_year_attributes.search(text, start, q.start) is not None
 
 
 def _without_prefix(text: str, q: _Quantity, rules: TargetRules) -> _Quantity:
@@ -565,6 +580,8 @@ def _fires(ex: Exclusion, q: _Quantity, ctx: _Context, rules: TargetRules) -> bo
         if rules.any_commitment.search(scope):
             return False
     if ex.unless_commitment and rules.commitment.search(ctx.left):
+        return False
+    if ex.unless_right is not None and ex.unless_right.search(ctx.right):
         return False
     return not (ex.unless_left is not None and ex.unless_left.search(ctx.left))
 
@@ -779,20 +796,24 @@ def outside_review_sections(targets: list[Target], measures: list[Measure], rule
 
 # --- years ----------------------------------------------------------------------
 
-def assign_years(targets: list[Target], dates: list[DateMention], text: str, measures: list[Measure]) -> None:
+def assign_years(targets: list[Target], dates: list[DateMention], text: str, measures: list[Measure],
+                 rules: TargetRules) -> None:
     """Set each target's `year` to the deadline that governs it (guide §3).
 
-    The nearest deadline before the target in the same line and measure; else the
-    first deadline after it in the same sentence (up to the next 。); else the
+    The nearest deadline before the target in the same line and measure, or a bare
+    year opening the target's clause if nearer (`2025年累计达到3.5万亩`); else the first
+    deadline after it in the same sentence (up to the next 。); else the last deadline
+    of a lead-in line above it in its measure (`到2027年，实现以下目标：`); else the
     deadline of the lead-in its measure hangs from (see _lead_in_years); else None.
     A period (`2012年起5年内`) is no deadline.
     """
     deadlines = sorted((d for d in dates if d.kind == "deadline"), key=lambda d: d.char_start)
     starts = [d.char_start for d in deadlines]
+    milestones = {d.char_start: d for d in dates if d.kind == "point" and d.month is None}
     span_starts = [m.char_start for m in measures]
     inherited = _lead_in_years(measures, deadlines, starts, text)
     for target in targets:
-        low = text.rfind("\n", 0, target.char_start) + 1
+        line_start = low = text.rfind("\n", 0, target.char_start) + 1
         high = text.find("\n", target.char_end)
         high = len(text) if high < 0 else high
         k = bisect.bisect_right(span_starts, target.char_start) - 1
@@ -800,9 +821,16 @@ def assign_years(targets: list[Target], dates: list[DateMention], text: str, mea
         if inside:
             low, high = max(low, measures[k].char_start), min(high, measures[k].char_end)
         target.year = None
+        before = None
         i = bisect.bisect_left(starts, target.char_start) - 1
         if i >= 0 and deadlines[i].char_start >= low and deadlines[i].char_end <= target.char_start:
-            target.year = deadlines[i].year
+            before = deadlines[i]
+        clause = text[_after(rules.clause_start.search(text, 0, target.char_start)):target.char_start]
+        milestone = milestones.get(target.char_start - len(clause.lstrip()))
+        if milestone is not None and (before is None or milestone.char_start > before.char_start):
+            before = milestone
+        if before is not None:
+            target.year = before.year
             continue
         sentence_end = text.find("。", target.char_end, high)
         sentence_end = high if sentence_end < 0 else sentence_end
@@ -810,7 +838,18 @@ def assign_years(targets: list[Target], dates: list[DateMention], text: str, mea
         if j < len(deadlines) and deadlines[j].char_start < sentence_end:
             target.year = deadlines[j].year
         elif inside:
-            target.year = inherited[k]
+            target.year = _lead_in_line_year(text, measures[k].char_start, line_start, deadlines, starts) or inherited[k]
+
+
+def _lead_in_line_year(text: str, start: int, line_start: int, deadlines: list[DateMention],
+                       starts: list[int]) -> int | None:
+    """The last deadline of the nearest line in text[start:line_start] that ends with a colon."""
+    colon = max(text.rfind(end + "\n", start, line_start) for end in _LEAD_IN_END)
+    if colon < 0:
+        return None
+    last = bisect.bisect_left(starts, colon) - 1
+    lead_start = max(start, text.rfind("\n", 0, colon) + 1)
+    return deadlines[last].year if last >= 0 and deadlines[last].char_start >= lead_start else None
 
 
 _LEAD_IN_END = ("：", ":")

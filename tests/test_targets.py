@@ -372,13 +372,18 @@ def test_load_rules_names_the_span_line_the_regex_side_cannot_use(tmp_path, line
         ("（一）发展目标。到2027年，主要目标如下：\n1.产业规模\n（1）培育龙头企业5家。", [2027]),
         # a measure's own deadline wins over its lead-in's
         ("一、到2027年，目标如下：\n1.到2030年，建成10个中心。", [2030]),
+        # a lead-in line in the same measure sets the deadline of the lines below it
+        ("（2）发展目标。到2027年，具体实现以下目标：\n- 产值突破300亿元。\n- 培育龙头企业十家。", [2027, 2027]),
+        # a bare year opening the clause is its milestone; a baseline year is not
+        ("2024年建成示范基地1.5万亩，2025年累计达到3.5万亩，到2026年累计达到5万亩。", [2024, 2025, 2026]),
+        ("到2027年，能耗比2020年下降10%。", [2027]),
         # a lead-in without a colon sets none
         ("一、到2027年，产业规模壮大。\n1.培育30家企业。", [None]),
     ],
 )
 def test_assign_years_takes_the_governing_deadline(text, years, rules, date_rules):
     targets = find_targets(text, rules)
-    assign_years(targets, find_dates(text, date_rules), text, segment(text, load_numbering_rules(RULES_DIR)))
+    assign_years(targets, find_dates(text, date_rules), text, segment(text, load_numbering_rules(RULES_DIR)), rules)
     assert [t.year for t in targets] == years
 
 
