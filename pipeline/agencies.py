@@ -262,6 +262,7 @@ def _parse(text: str, start: int, end: int, opening: int, rules: AgencyRules) ->
     names: list[_Name] = []
     bare: list[_Name] = []
     effects: set[str] = set()
+    pending: list[_Name] = []      # bare lists since the last key, verb or note part
     role: str | None = None        # the role a part without key or verb continues
     anchored = False               # a key or verb part named an agency
     bare_possible = True           # only lists so far
@@ -271,11 +272,11 @@ def _parse(text: str, start: int, end: int, opening: int, rules: AgencyRules) ->
             if rules.any_note.search(part) else None
         if noted:
             effects |= noted
-            role, bare_possible = None, False
+            role, bare_possible, pending = None, False, []
             continue
         key = rules.key.match(part)
         if key:
-            role, bare_possible = _role_of(key.group("key"), rules), False
+            role, bare_possible, pending = _role_of(key.group("key"), rules), False, []
             if role:
                 found = [n for n in _names(text, masked, lo + key.end(), hi, start, role, rules)
                          if is_agency(text[n.start:n.end], rules)]
@@ -284,14 +285,20 @@ def _parse(text: str, start: int, end: int, opening: int, rules: AgencyRules) ->
             continue
         found = _verb_names(text, masked, lo, hi, start, rules)
         if found:
+            # lists just before a verb part share its role (A、B，C按职责分工负责)
+            if pending and all(is_agency(text[n.start:n.end], rules) for n in pending):
+                for n in pending:
+                    n.role = found[0].role
+                names += pending
             names += found
-            anchored, role, bare_possible = True, None, False
+            anchored, role, bare_possible, pending = True, None, False, []
             continue
         listed = _names(text, masked, lo, hi, start, role or rules.bare_role, rules)
         if role:
             names += [n for n in listed if is_agency(text[n.start:n.end], rules)]
         else:
             bare += listed
+            pending += listed
             bare_possible &= all(_is_official(text[n.start:n.end], rules) for n in listed)
     if anchored:
         return names, effects

@@ -67,6 +67,10 @@ def rows(text, rules):
         # a list with neither key nor verb counts only right after a sentence end
         ("完善标准体系。（自治区市场监管局、自治区工业和信息化厅）",
          [("自治区市场监管局", "responsible", 1, 0), ("自治区工业和信息化厅", "responsible", 2, 0)]),
+        # lists just before a verb part share its role
+        ("建设节点。（自治区科技厅、自治区工业和信息化厅，各盟市行政公署按职责分工负责）",
+         [("自治区科技厅", "responsible", 1, 0), ("自治区工业和信息化厅", "responsible", 2, 0),
+          ("各盟市行政公署", "responsible", 3, 0)]),
     ],
 )
 def test_find_agencies_roles_and_positions(rules, text, expected):
