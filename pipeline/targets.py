@@ -39,6 +39,7 @@ VERB, STOP, ACTIVITY, METRIC = "VERB", "SUBJECT_STOP", "ACTIVITY", "METRIC"
 _PHRASE_LABELS = (VERB, STOP, METRIC)
 # Function words the reader tests by their text: `X的Y`, `A、B等C`.
 _OF, _ETC, _ENUM = "的", "等", "、"
+_CONJUNCTIONS = frozenset({"并", "并且", "和", "及", "与", "同时", "、"})
 
 _TOP_SPEC = {
     "units": Field(list),
@@ -452,8 +453,9 @@ def find_targets(text: str, rules: TargetRules) -> list[Target]:
             kept.append((i, q, ctx))
     targets: list[Target] = []
     for (i, q, ctx), subject in zip(kept, _subjects(text, quantities, kept, rules)):
-        if subject is None and targets and targets[-1].char_end > ctx.clause_start:
-            subject = targets[-1].subject     # 污水处理率分别达到95%和85%: the same thing counted twice
+        if subject is None and targets and targets[-1].char_end > _sentence_start(text, ctx, rules):
+            # 污水处理率分别达到95%和85%; 产业规模突破2000亿元，年均增长20%以上: the same thing again
+            subject = targets[-1].subject
         targets.append(Target(
             quantity_text=q.surface, value_min=q.value_min, value_max=q.value_max,
             comparator=q.comparator, unit=q.unit,
@@ -502,6 +504,10 @@ def _scan(text: str, rules: TargetRules) -> list[_Quantity]:
         c = c if c and c.start() >= end else context.search(text, end)
         q = q if q and q.start() >= end else quantities_pattern.search(text, end)
     return quantities
+
+
+def _sentence_start(text: str, ctx: _Context, rules: TargetRules) -> int:
+    return _after(rules.sentence_start.search(text, 0, ctx.clause_start))
 
 
 def _yearly(text: str, q: _Quantity, ctx: _Context, previous: _Quantity | None, rules: TargetRules) -> bool:
@@ -640,6 +646,8 @@ def _window_after(after: str, s: SubjectRules) -> str:
     after = after[:m.start()] if (m := _BRACKET.search(after)) else after
     if _LIST_SEPARATOR.match(after):          # 教育专家10名、名校长100名: 10名 counts what precedes it
         return ""
+    if after.startswith(_OF) and s.metric_end.search(after):
+        return ""                             # 年产储氢瓶5万只的生产能力: the 5万只 are 储氢瓶
     return s.trim.sub("", after)
 
 
@@ -670,6 +678,11 @@ def _needs_tokens_before(window: str, s: SubjectRules) -> bool:
 def _read_before(tokens: list[_Token], rules: TargetRules) -> str | None:
     s = rules.subject
     verb = _predicate(tokens, rules)
+    if verb == len(tokens) - 1 and verb > 0 and tokens[verb - 1].text not in _CONJUNCTIONS:
+        # a verb ending the window names an activity (完成老旧小区适老化改造200万户), unless
+        # it is a second predicate (形成平台并培养1000人次): the verb before it governs
+        earlier = _predicate(tokens[:verb], rules)
+        verb = earlier if earlier >= 0 else verb
     phrase = _without_lead(_after_list(_drop_modifier(tokens[verb + 1:]), s), s)
     return phrase or (tokens[verb].text if verb >= 0 else None)
 

@@ -239,6 +239,16 @@ def test_find_targets_excludes_settings_names_and_facts(text, rules):
         # what the counted things go on to do is not part of them
         ("培育2—3家整车企业进入全球销量前十。", [("2—3家", "整车企业")]),
         ("推动10万家企业上云。", [("10万家", "企业")]),
+        # a verb ending the window names an activity, unless a conjunction makes it a predicate
+        ("完成特殊困难老年人家庭适老化改造200万户。", [("200万户", "特殊困难老年人家庭适老化改造")]),
+        ("形成产教融合平台并培养1000人次。", [("1000人次", "培养")]),
+        ("新建改建乡镇老年学校不少于5000所。", [("不少于5000所", "乡镇老年学校")]),
+        # the capacity of a thing counts the thing
+        ("形成年产车载储氢瓶5万只的生产能力。", [("5万只", "车载储氢瓶")]),
+        # a clause naming nothing goes on counting the sentence's last subject; a count is no part of it
+        ("全市人工智能产业规模突破2000亿元，年均增长20%以上。",
+         [("突破2000亿元", "人工智能产业规模"), ("20%以上", "人工智能产业规模")]),
+        ("机器人相关企业总数达到300家。", [("300家", "机器人相关企业")]),
     ],
 )
 def test_find_targets_reads_subjects(text, expected, rules):
