@@ -429,11 +429,14 @@ class _Context:
         self._sentence: str | None = None
 
     @property
+    def sentence_start(self) -> int:
+        return _after(self.rules.sentence_start.search(self.text, 0, self.clause_start))
+
+    @property
     def sentence(self) -> str:
         if self._sentence is None:
             text, rules = self.text, self.rules
-            self._sentence = text[_after(rules.sentence_start.search(text, 0, self.clause_start)):
-                                  _before(rules.sentence_end.search(text, self.clause_end), len(text))]
+            self._sentence = text[self.sentence_start:_before(rules.sentence_end.search(text, self.clause_end), len(text))]
         return self._sentence
 
 
@@ -453,7 +456,7 @@ def find_targets(text: str, rules: TargetRules) -> list[Target]:
             kept.append((i, q, ctx))
     targets: list[Target] = []
     for (i, q, ctx), subject in zip(kept, _subjects(text, quantities, kept, rules)):
-        if subject is None and targets and targets[-1].char_end > _sentence_start(text, ctx, rules):
+        if subject is None and targets and targets[-1].char_end > ctx.sentence_start:
             # 污水处理率分别达到95%和85%; 产业规模突破2000亿元，年均增长20%以上: the same thing again
             subject = targets[-1].subject
         targets.append(Target(
@@ -504,10 +507,6 @@ def _scan(text: str, rules: TargetRules) -> list[_Quantity]:
         c = c if c and c.start() >= end else context.search(text, end)
         q = q if q and q.start() >= end else quantities_pattern.search(text, end)
     return quantities
-
-
-def _sentence_start(text: str, ctx: _Context, rules: TargetRules) -> int:
-    return _after(rules.sentence_start.search(text, 0, ctx.clause_start))
 
 
 def _yearly(text: str, q: _Quantity, ctx: _Context, previous: _Quantity | None, rules: TargetRules) -> bool:
