@@ -58,6 +58,7 @@ class LocalAlias:
 @dataclass(frozen=True)
 class AgencyRules:
     annotation: regex.Pattern
+    key_brackets: dict[int, str]            # str.translate table: keyed form → `；KEY：list`
     trigger: regex.Pattern
     part_separators: regex.Pattern
     list_separators: regex.Pattern
@@ -95,7 +96,8 @@ _TOP = {
     "notes": Field(list), "list_end": Field(str, pattern=True), "conjunctions": Field(str, pattern=True),
     "drop_prefix": Field(str, pattern=True), "agency": Field(dict), "bare_list": Field(dict),
 }
-_ANNOTATION = {"pattern": Field(str, pattern=True), "trigger": Field(str, pattern=True)}
+_ANNOTATION = {"pattern": Field(str, pattern=True), "trigger": Field(str, pattern=True),
+               "key_brackets": Field(dict, required=False)}
 _ROLE_KEY = {"pattern": Field(str, pattern=True), "role": Field(str, choices=ROLES)}
 _NOTE = {"pattern": Field(str, pattern=True), "effect": Field(str, choices=EFFECTS)}
 _AGENCY = {"max_chars": Field(int), "forbidden": Field(str, pattern=True), "suffixes": Field(str, pattern=True),
@@ -126,6 +128,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> AgencyRules:
     central, local, region_level = _load_aliases(Path(rules_dir) / "agency_aliases.yaml")
     return AgencyRules(
         annotation=pattern,
+        key_brackets=_key_brackets(annotation.get("key_brackets", {}), path, top["annotation"]),
         trigger=regex.compile(annotation["trigger"]),
         part_separators=regex.compile(top["part_separators"]),
         list_separators=regex.compile(top["list_separators"]),
@@ -153,6 +156,15 @@ def load_rules(rules_dir: Path = RULES_DIR) -> AgencyRules:
         local_index=_local_index(local),
         region_level=region_level,
     )
+
+
+def _key_brackets(table, path: Path, node) -> dict[int, str]:
+    """Bracket → replacement, each one character: the parser's offsets must not move."""
+    line = getattr(node, "key_lines", {}).get("key_brackets")
+    for bracket, meaning in table.items():
+        if len(str(bracket)) != 1 or len(str(meaning)) != 1:
+            raise RuleError(path, line, f"annotation.key_brackets: {bracket!r}: {meaning!r} must map one character to one")
+    return str.maketrans(dict(table))
 
 
 def _verb_pattern(source: str, path: Path, line: int | None) -> regex.Pattern:
@@ -258,7 +270,7 @@ def _after_sentence(text: str, opening: int, rules: AgencyRules) -> bool:
 
 def _parse(text: str, start: int, end: int, opening: int, rules: AgencyRules) -> tuple[list[_Name], set[str]] | None:
     """The names of one annotation with their roles, or None if it is no annotation."""
-    masked = _mask_nested(text[start:end])
+    masked = _mask_nested(text[start:end]).translate(rules.key_brackets)
     names: list[_Name] = []
     bare: list[_Name] = []
     effects: set[str] = set()

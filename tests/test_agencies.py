@@ -71,6 +71,9 @@ def rows(text, rules):
         ("建设节点。（自治区科技厅、自治区工业和信息化厅，各盟市行政公署按职责分工负责）",
          [("自治区科技厅", "responsible", 1, 0), ("自治区工业和信息化厅", "responsible", 2, 0),
           ("各盟市行政公署", "responsible", 3, 0)]),
+        # keys in 【】, each followed by its list
+        ("建设平台。【牵头单位】市大数据局【责任单位】市发展改革委、各区（市、县）人民政府\n",
+         [("市大数据局", "lead", 1, 0), ("市发展改革委", "responsible", 2, 0), ("各区（市、县）人民政府", "responsible", 3, 0)]),
     ],
 )
 def test_find_agencies_roles_and_positions(rules, text, expected):
@@ -113,6 +116,7 @@ def test_find_agencies_first_listed_lead_convention(rules, text, expected):
         ("（市商务局与各区政府负责）", ["市商务局", "各区政府"]),
         ("（科技部和教育部负责）", ["科技部", "教育部"]),
         ("（省工业和信息化厅和省财政厅负责）", ["省工业和信息化厅", "省财政厅"]),
+        ("（省商务厅、长沙海关按职责分工负责）", ["省商务厅", "长沙海关"]),
         # a province's own name starts a branch body as 省 does
         ("（省委金融办和浙江金融监管局按职责分工负责）", ["省委金融办", "浙江金融监管局"]),
         ("（市商务局及广东省分行负责）", ["市商务局", "广东省分行"]),
@@ -217,6 +221,7 @@ def test_split_names_cuts_plain_lists(rules, text, expected):
         ("agencies.yaml", "  - '(?P<responsible>.+?)指导'", "  - '(?P<responsible>.+?指导'", "bad pattern"),
         ("agencies.yaml", "  - '(?P<responsible>.+?)指导'", "  - '(?P<boss>.+?)指导'", "named groups must be roles"),
         ("agencies.yaml", "effect: same_below}", "effect: same_above}", "is not one of"),
+        ("agencies.yaml", "key_brackets: {'【': '；'", "key_brackets: {'【': '；；'", "one character to one"),
         ("agency_aliases.yaml", "  '{prefix}科技厅': '{region}科学技术厅'", "  '科技厅': '{region}科学技术厅'",
          "must hold {prefix} exactly once"),
         ("agency_aliases.yaml", "  '{prefix}科技厅': '{region}科学技术厅'", "  '{prefix}科技厅': '{province}科学技术厅'",
