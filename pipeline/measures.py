@@ -24,7 +24,7 @@ from .rules import RULES_DIR, Field, check_list, check_mapping, compile_pattern,
 RULES_FILE = "numbering.yaml"
 
 KINDS = frozenset({"chapter", "article", "section", "group", "item", "sub-item", "enumeration", "column"})
-CONTEXTS = frozenset({"line_start", "sentence_end", "heading_follow"})
+CONTEXTS = frozenset({"line_start", "sentence_end", "clause_end", "heading_follow"})
 
 _TOP_SPEC = {
     "contexts": Field(dict),
@@ -36,6 +36,7 @@ _TOP_SPEC = {
 _CONTEXT_SPEC = {
     "prefix": Field(str, pattern=True),
     "sentence_end": Field(str, pattern=True),
+    "clause_end": Field(str, pattern=True),
     "heading_max": Field(int),
     "heading_breaks": Field(str, pattern=True),
 }
@@ -90,6 +91,7 @@ class NumberingRules:
     doubtful_group: int | None
     line_start: regex.Pattern       # zero-width lookbehinds, matched at a candidate's start
     sentence_end: regex.Pattern
+    clause_end: regex.Pattern
     heading_max: int
     heading_breaks: regex.Pattern
     toc_marker: regex.Pattern
@@ -134,6 +136,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> NumberingRules:
         line_start=compile_pattern(f"(?<=^{ctx['prefix']})", path, key_line(root["contexts"], "prefix"),
                                    "contexts.prefix", regex.MULTILINE),
         sentence_end=lookbehind("sentence_end"),
+        clause_end=lookbehind("clause_end"),
         heading_max=ctx["heading_max"],
         heading_breaks=regex.compile(ctx["heading_breaks"]),
         toc_marker=regex.compile(top["toc_marker"], regex.MULTILINE),
@@ -332,9 +335,10 @@ def segment(text: str, rules: NumberingRules) -> list[Measure]:
     cands = _candidates(text, rules)
     toc = _toc_spans(text, cands, rules)
     styles = rules.styles
-    contexts = [(("line_start" in s.contexts), ("sentence_end" in s.contexts), ("heading_follow" in s.contexts))
+    contexts = [(("line_start" in s.contexts), ("sentence_end" in s.contexts), ("clause_end" in s.contexts),
+                 ("heading_follow" in s.contexts))
                 for s in styles]
-    line_start, sentence_end = rules.line_start.match, rules.sentence_end.match
+    line_start, sentence_end, clause_end = rules.line_start.match, rules.sentence_end.match, rules.clause_end.match
     accepted: list[_Accepted] = []
     stack: list[_Open] = []
     last_value: dict[int, int] = {}
@@ -344,13 +348,13 @@ def segment(text: str, rules: NumberingRules) -> list[Measure]:
         if toc and _in_spans(c.start, toc):
             continue
         style = styles[c.style]
-        by_line, by_sentence, by_heading = contexts[c.style]
+        by_line, by_sentence, by_clause, by_heading = contexts[c.style]
         starts_line = line_start(text, c.start) is not None
         if c.doubtful and not (_continues(c, style, stack, last_value) if c.value != 1
                                else starts_line and _opens_a_list(cands, k, text, rules)):
             continue
         if not (starts_line and by_line):
-            placed = ((by_sentence and sentence_end(text, c.start))
+            placed = ((by_sentence and sentence_end(text, c.start)) or (by_clause and clause_end(text, c.start))
                       or (by_heading and prev_end >= 0 and _follows_heading(text, prev_end, c.start, rules)))
             if not placed or c.value is None or not (c.value == 1 or _continues(c, style, stack, last_value)):
                 continue

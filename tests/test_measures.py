@@ -135,6 +135,11 @@ def test_segment_label_positions(rules, text, expected):
         ("1.强化供给。一是加强研究。二是突破技术。\n2.建设平台。\n",
          [("1", "item", "强化供给"), ("1/一是", "enumeration", "加强研究"), ("1/二是", "enumeration", "突破技术"),
           ("2", "item", "建设平台")]),
+        # a run may also open after a comma
+        ("（一）集聚人才。聚焦重点产业链，一是实施支持计划；二是建设工作站。\n",
+         [("一", "group", "集聚人才"), ("一/一是", "enumeration", "实施支持计划"), ("一/二是", "enumeration", "建设工作站")]),
+        ("一、要求\n标准统一，一是前提，二是关键。\n",
+         [("一", "section", "要求"), ("一/一是", "enumeration", "前提"), ("一/二是", "enumeration", "关键")]),
     ],
 )
 def test_segment_enumeration_clauses(rules, text, expected):
