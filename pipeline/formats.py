@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from bs4 import BeautifulSoup
 
-from .normalize import clean_text
+from .normalize import PAGE_NUMBER, clean_text
 
 # Page chrome that is never part of the policy text.
 _HTML_CHROME = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "template")
@@ -138,10 +138,6 @@ def docx_to_text(data: bytes) -> tuple[dict[str, str], str]:
 
 # --- PDF --------------------------------------------------------------------
 
-# A line that is only a page number: `- 1 -`, `— 12 —`, `第3页`, `3/20`.
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)[ \t]*(?:\n|$)", re.M)
-
-
 def pdf_to_text(data: bytes) -> tuple[dict[str, str], str]:
     """The text layer of a PDF, page by page, without page-number lines."""
     import pdfplumber  # imported here: only .pdf inputs pay for it
@@ -150,4 +146,4 @@ def pdf_to_text(data: bytes) -> tuple[dict[str, str], str]:
         pages = [page.extract_text() or "" for page in pdf.pages]
         info = pdf.metadata or {}
     metadata = {"title": str(info["Title"]).strip()} if info.get("Title") else {}
-    return metadata, clean_text(_PAGE_NUMBER.sub("", "\n".join(pages)))
+    return metadata, clean_text(PAGE_NUMBER.sub("", "\n".join(pages)))

@@ -14,6 +14,9 @@ Rules, applied once per document, in this order:
    (``***``, ``---``); markdown autolinks ``<https://…>`` keep their URL.
 4. Trailing whitespace is removed from every line; runs of blank lines become
    one blank line; leading and trailing blank lines go.
+5. Text hard-wrapped at a fixed width (a PDF's text layer, pasted or extracted)
+   is unwrapped: page-number lines and running headers go, and a line filling
+   the width joins the next one unless that one is indented (a new paragraph).
 """
 
 from __future__ import annotations
@@ -37,6 +40,12 @@ _LINE_MARKUP = regex.compile(r"^[ \t]*(?:#{1,6}[ \t]*|>[ \t]?)+", regex.M)
 _RULE_LINE = regex.compile(r"^[ \t]*(?:\*{3,}|-{3,}|_{3,})[ \t]*$", regex.M)
 _TRAILING_SPACE = regex.compile(r"[ \t\u3000]+$", regex.M)
 _BLANK_RUNS = regex.compile(r"\n{3,}")
+# A line that is only a page number: `- 1 -`, `— 12 —`, `第3页`, `3/20`.
+PAGE_NUMBER = regex.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)[ \t]*(?:\n|$)", regex.M)
+# Hard wrapping: lines average under this many characters, most lines fill a width of
+# at least _WRAP_MIN_WIDTH (within _WRAP_SLACK of it), and at least this share of them do.
+_WRAP_MAX_AVERAGE, _WRAP_MIN_WIDTH, _WRAP_SLACK, _WRAP_FULL_SHARE = 60, 16, 2, 0.4
+_INDENT = (" ", "\t", "\u3000")
 
 METADATA_KEYS = ("title", "date", "link")
 
@@ -83,7 +92,35 @@ def clean_text(text: str) -> str:
     else:
         text = _sub(_TRAILING_SPACE, "", text, (" \n", "\t\n", "\u3000\n"))
     text = _sub(_BLANK_RUNS, "\n\n", text, ("\n\n\n",))
-    return text.strip("\n")
+    return unwrap(text.strip("\n"))
+
+
+def unwrap(text: str) -> str:
+    """Rule 5: join the lines of text hard-wrapped at a fixed width; other text is returned as is."""
+    if len(text) > _WRAP_MAX_AVERAGE * (text.count("\n") + 1):
+        return text                           # most texts: a paragraph per line
+    lines = text.split("\n")
+    lengths = sorted(len(line) for line in lines if line)
+    width = lengths[int(len(lengths) * 0.9)] if lengths else 0
+    full = width - _WRAP_SLACK
+    if width < _WRAP_MIN_WIDTH or sum(n >= full for n in lengths) < _WRAP_FULL_SHARE * len(lengths):
+        return text
+    kept: list[str] = []
+    seen: set[str] = set()
+    after_page_number = False
+    for line in lines:
+        if PAGE_NUMBER.fullmatch(line):
+            after_page_number = True
+            continue
+        if after_page_number and line in seen:
+            continue                          # a running header repeats a line seen before
+        after_page_number = False
+        seen.add(line)
+        if kept and kept[-1] and len(kept[-1]) >= full and line and not line.startswith(_INDENT):
+            kept[-1] += line
+        else:
+            kept.append(line)
+    return "\n".join(kept)
 
 
 def normalize(raw: str) -> tuple[dict[str, str], str]:

@@ -542,7 +542,8 @@ def _quantity(m: regex.Match, groups: tuple[int, ...], rules: TargetRules, histo
         values = [parse_number(w) for w in written]
         if any(v is None for v in values):
             return None
-        low, high = values[0] * factor, values[-1] * factor
+        # rounded: 2.2 × 10⁸ is 220000000.00000003 in binary floating point
+        low, high = round(values[0] * factor, 6), round(values[-1] * factor, 6)
         unit = rules.units[unit]
         chinese = not written[0].translate(_FULLWIDTH).replace(".", "").isdigit()
     if low is None or high < low:

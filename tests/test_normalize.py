@@ -44,3 +44,28 @@ def test_normalize_is_idempotent():
     raw = "---\ntitle: T\n---\n**<div>标题</div>**\n\n### 一、总体\n\n正文。\n"
     _, once = normalize(raw)
     assert normalize(once)[1] == once
+
+
+PARAGRAPH = ("　　氢能是未来国家能源体系的重要组成部分，是用能终端实现绿色低碳转型的重要载体，也是战略性新兴产业的"
+             "重点发展方向。到2026年，建成加氢站100座以上。（省发展改革委、省能源局按职责分工负责）")
+
+
+def hard_wrapped(text: str, width: int = 24) -> str:
+    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # lines filling the width join the next unless it is indented (a new paragraph)
+        (hard_wrapped(PARAGRAPH) + "\n" + hard_wrapped(PARAGRAPH), PARAGRAPH + "\n" + PARAGRAPH),
+        # page numbers go, and a running header: a line seen before, after a page number
+        ("氢能行动方案\n" + hard_wrapped(PARAGRAPH[:72]) + "\n— 2 —\n氢能行动方案\n" + hard_wrapped(PARAGRAPH[72:]),
+         "氢能行动方案\n" + PARAGRAPH),
+        # a paragraph per line is left as it is
+        ("一、总体要求\n氢能是重要组成部分。\n到2026年，建成加氢站100座以上。\n",
+         "一、总体要求\n氢能是重要组成部分。\n到2026年，建成加氢站100座以上。"),
+    ],
+)
+def test_clean_text_unwraps_hard_wrapped_text(raw, expected):
+    assert clean_text(raw) == expected
