@@ -378,7 +378,7 @@ def _period(title: str | None, text: str, rules: DocumentRules) -> tuple[int | N
     if title:
         match = rules.period_title.search(title)
         if match:
-            return int(match.group("start")), int(match.group("end"))
+            return int(match.group("start")), int(match.group("end") or match.group("start"))
         for name, first in rules.five_year_plans.items():
             if name in title:
                 return first, first + 4

@@ -159,6 +159,7 @@ def test_find_targets_folds_scale_words_and_shares(text, expected, rules):
         ("康复设备应用超2万人次/年。", ("超2万人次/年", "年")),
         ("建设20个示范社区。", ("20个", None)),
         ("年飞行架次超过50万架次。", ("超过50万架次", "年")),
+        ("全年新增开放公共数据集1000个以上。", ("1000个以上", None)),
     ],
 )
 def test_find_targets_marks_yearly_rates(text, expected, rules):
