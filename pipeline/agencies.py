@@ -270,7 +270,9 @@ def _after_sentence(text: str, opening: int, rules: AgencyRules) -> bool:
 
 def _parse(text: str, start: int, end: int, opening: int, rules: AgencyRules) -> tuple[list[_Name], set[str]] | None:
     """The names of one annotation with their roles, or None if it is no annotation."""
-    masked = _mask_nested(text[start:end]).translate(rules.key_brackets)
+    masked = _mask_nested(text[start:end])
+    if ord(text[start]) in rules.key_brackets:      # the keyed form: `【牵头单位】A【责任单位】B`
+        masked = masked.translate(rules.key_brackets)
     names: list[_Name] = []
     bare: list[_Name] = []
     effects: set[str] = set()

@@ -542,8 +542,9 @@ def _quantity(m: regex.Match, groups: tuple[int, ...], rules: TargetRules, histo
         values = [parse_number(w) for w in written]
         if any(v is None for v in values):
             return None
-        # rounded: 2.2 × 10⁸ is 220000000.00000003 in binary floating point
-        low, high = round(values[0] * factor, 6), round(values[-1] * factor, 6)
+        low, high = values[0], values[-1]
+        if factor != 1:   # rounded: 2.2 × 10⁸ is 220000000.00000003 in binary floating point
+            low, high = round(low * factor, 6), round(high * factor, 6)
         unit = rules.units[unit]
         chinese = not written[0].translate(_FULLWIDTH).replace(".", "").isdigit()
     if low is None or high < low:
@@ -838,10 +839,11 @@ def assign_years(targets: list[Target], dates: list[DateMention], text: str, mea
         i = bisect.bisect_left(starts, target.char_start) - 1
         if i >= 0 and deadlines[i].char_start >= low and deadlines[i].char_end <= target.char_start:
             before = deadlines[i]
-        clause = text[_after(rules.clause_start.search(text, 0, target.char_start)):target.char_start]
-        milestone = milestones.get(target.char_start - len(clause.lstrip()))
-        if milestone is not None and (before is None or milestone.char_start > before.char_start):
-            before = milestone
+        if milestones:
+            clause = text[_after(rules.clause_start.search(text, 0, target.char_start)):target.char_start]
+            milestone = milestones.get(target.char_start - len(clause.lstrip()))
+            if milestone is not None and (before is None or milestone.char_start > before.char_start):
+                before = milestone
         if before is not None:
             target.year = before.year
             continue
@@ -877,7 +879,7 @@ def _lead_in_years(measures: list[Measure], deadlines: list[DateMention], starts
         year = None
         if m.parent_ordinal is not None:
             parent = measures[m.parent_ordinal]
-            if text[parent.char_start:parent.char_end].rstrip().endswith(_LEAD_IN_END):
+            if text[parent.char_end - 1] in _LEAD_IN_END:     # a measure's span ends at its last non-blank
                 last = bisect.bisect_left(starts, parent.char_end) - 1
                 if last >= 0 and deadlines[last].char_start >= parent.char_start:
                     year = deadlines[last].year
