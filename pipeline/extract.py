@@ -42,7 +42,7 @@ class _MeasureIndex:
     def __init__(self, measures: list[Measure], doc_id: str):
         self._measures = measures
         self._starts = [m.char_start for m in measures]
-        self.ids = [f"{doc_id}-m{m.ordinal:04d}" for m in measures]
+        self.ids = _row_ids(f"{doc_id}-m", len(measures))
         # entry i: the measure before the i-th start; entry 0: text before the first measure
         self._id_path = [(None, None), *zip(self.ids, (m.path for m in measures))]
 
@@ -68,6 +68,14 @@ class _MeasureIndex:
             if run[-1] == measure.ordinal and annotated.isdisjoint(o + 1 for o in run[:-1]):
                 entries[k] = measure.parent_ordinal + 1
         return [id_path[entry] for entry in entries]
+
+
+_ORDINALS = tuple(f"{i:04d}" for i in range(10_000))   # formatted once: a run makes millions of ids
+
+
+def _row_ids(prefix: str, n: int) -> list[str]:
+    """`prefix0000`, `prefix0001`, … (more digits past 9999)."""
+    return [prefix + ordinal for ordinal in _ORDINALS[:n]] + [f"{prefix}{i}" for i in range(len(_ORDINALS), n)]
 
 
 def _iso_date(value: str | None) -> dt.date | None:
@@ -111,32 +119,33 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
 
     dates = find_dates(text, rules.dates)
     rows.tables["dates"] = [{
-        "doc_id": doc_id, "date_id": f"{doc_id}-d{ordinal:04d}", "measure_id": measure_id,
+        "doc_id": doc_id, "date_id": row_id, "measure_id": measure_id,
         "kind": d.kind, "year": d.year, "month": d.month, "day": d.day,
         "year_end": d.year_end, "text": d.text, "char_start": d.char_start, "char_end": d.char_end,
         "pipeline_version": PIPELINE_VERSION, "rules_version": rules_version,
-    } for ordinal, (d, (measure_id, _)) in enumerate(zip(dates, index.places(dates)))]
+    } for row_id, d, (measure_id, _) in zip(_row_ids(f"{doc_id}-d", len(dates)), dates, index.places(dates))]
 
     targets = outside_review_sections(find_targets(text, rules.targets), measures, rules.targets)
     assign_years(targets, dates, text, measures, rules.targets)
     rows.tables["targets"] = [{
-        "doc_id": doc_id, "target_id": f"{doc_id}-t{ordinal:04d}", "measure_id": measure_id,
+        "doc_id": doc_id, "target_id": row_id, "measure_id": measure_id,
         "measure_path": path, "quantity_text": t.quantity_text,
         "value_min": t.value_min, "value_max": t.value_max, "comparator": t.comparator,
         "unit": t.unit, "per": t.per, "subject": t.subject, "year": t.year,
         "char_start": t.char_start, "char_end": t.char_end,
         "pipeline_version": PIPELINE_VERSION, "rules_version": rules_version,
-    } for ordinal, (t, (measure_id, path)) in enumerate(zip(targets, index.places(targets)))]
+    } for row_id, t, (measure_id, path) in zip(_row_ids(f"{doc_id}-t", len(targets)), targets, index.places(targets))]
 
     agencies = find_agencies(text, rules.agencies)
     canonicalize(agencies, fields.region, rules.agencies)
     rows.tables["agencies"] = [{
-        "doc_id": doc_id, "agency_id": f"{doc_id}-a{ordinal:04d}", "measure_id": measure_id,
+        "doc_id": doc_id, "agency_id": row_id, "measure_id": measure_id,
         "measure_path": path, "annotation": a.annotation, "position": a.position,
         "name": a.name, "name_canonical": a.name_canonical, "role": a.role,
         "char_start": a.char_start, "char_end": a.char_end,
         "pipeline_version": PIPELINE_VERSION, "rules_version": rules_version,
-    } for ordinal, (a, (measure_id, path)) in enumerate(zip(agencies, index.annotation_places(agencies)))]
+    } for row_id, a, (measure_id, path) in zip(_row_ids(f"{doc_id}-a", len(agencies)), agencies,
+                                                 index.annotation_places(agencies))]
     return rows
 
 
