@@ -30,6 +30,8 @@ _TOP_SPEC = {
     "contexts": Field(dict),
     "toc_marker": Field(str, pattern=True),
     "toc_entry_tail": Field(str, pattern=True),
+    "appendix_start": Field(str, pattern=True),
+    "appendix_list": Field(str, pattern=True),
     "titles": Field(dict),
     "styles": Field(list),
 }
@@ -96,6 +98,8 @@ class NumberingRules:
     heading_breaks: regex.Pattern
     toc_marker: regex.Pattern
     toc_entry_tail: regex.Pattern
+    appendix_start: regex.Pattern   # a line opening an annex: what follows numbers afresh
+    appendix_list: regex.Pattern    # `附件：1．…` opens a list of attachments, no measures
     title_max: int
     body_stops: regex.Pattern
     kept_stops: regex.Pattern
@@ -141,6 +145,8 @@ def load_rules(rules_dir: Path = RULES_DIR) -> NumberingRules:
         heading_breaks=regex.compile(ctx["heading_breaks"]),
         toc_marker=regex.compile(top["toc_marker"], regex.MULTILINE),
         toc_entry_tail=regex.compile(top["toc_entry_tail"]),
+        appendix_start=regex.compile(top["appendix_start"], regex.MULTILINE),
+        appendix_list=regex.compile(top["appendix_list"], regex.MULTILINE),
         title_max=titles["max_length"],
         body_stops=regex.compile(titles["body_stops"]),
         kept_stops=regex.compile(titles["kept_stops"]),
@@ -313,6 +319,15 @@ def _toc_spans(text: str, cands: list[_Candidate], rules: NumberingRules) -> lis
     return spans
 
 
+def _attachment_lists(text: str, rules: NumberingRules) -> list[tuple[int, int]]:
+    """Spans of attachment lists (`附件：1．申请表` and the lines after it up to a blank line)."""
+    spans = []
+    for m in rules.appendix_list.finditer(text):
+        end = text.find("\n\n", m.end())
+        spans.append((m.start(), len(text) if end < 0 else end))
+    return spans
+
+
 def _heading_key(heading: str, rules: NumberingRules) -> str:
     return rules.toc_entry_tail.sub("", "".join(heading.split()))
 
@@ -333,7 +348,8 @@ def _follows_heading(text: str, prev_end: int, start: int, rules: NumberingRules
 def segment(text: str, rules: NumberingRules) -> list[Measure]:
     """The measures of a normalized document, in text order."""
     cands = _candidates(text, rules)
-    toc = _toc_spans(text, cands, rules)
+    skipped = _toc_spans(text, cands, rules) + _attachment_lists(text, rules)
+    annexes = [m.end() for m in rules.appendix_start.finditer(text)]
     styles = rules.styles
     contexts = [(("line_start" in s.contexts), ("sentence_end" in s.contexts), ("clause_end" in s.contexts),
                  ("heading_follow" in s.contexts))
@@ -345,8 +361,12 @@ def segment(text: str, rules: NumberingRules) -> list[Measure]:
     prev_end = -1
 
     for k, c in enumerate(cands):
-        if toc and _in_spans(c.start, toc):
+        if skipped and _in_spans(c.start, skipped):
             continue
+        if annexes and annexes[0] <= c.start:
+            while annexes and annexes[0] <= c.start:
+                annexes.pop(0)
+            stack.clear()                # an annex numbers afresh, at the top
         style = styles[c.style]
         by_line, by_sentence, by_clause, by_heading = contexts[c.style]
         starts_line = line_start(text, c.start) is not None

@@ -88,9 +88,10 @@ _BLANKS = (" ", "\t")   # may stand around a range separator
 
 # A number as written: Arabic (ASCII or full width, with decimals) or Chinese.
 _CHINESE_NUMERALS = "〇零一二两三四五六七八九十百千万亿"
-_NUMBER = rf"(?:[0-9０-９]+(?:[.．][0-9０-９]+)?|[{_CHINESE_NUMERALS}]+)"
+# (thousands separated by commas: 1,000家)
+_NUMBER = rf"(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+(?:[.．][0-9]+)?|[0-9０-９]+(?:[.．][0-9０-９]+)?|[{_CHINESE_NUMERALS}]+)"
 _NUMERAL_CHARS = f"0-9０-９{_CHINESE_NUMERALS}"                                      # a class of _NUMBER's characters
-_NUMERAL_CHARS_RUN = f"0123456789０１２３４５６７８９{_CHINESE_NUMERALS}.．"          # what a number spans
+_NUMERAL_CHARS_RUN = f"0123456789０１２３４５６７８９{_CHINESE_NUMERALS}.．,"         # what a number spans
 _PERCENT, _HALF = "百分之", "一半"   # shares written in words; each starts with a numeral
 
 
@@ -373,7 +374,7 @@ def parse_number(written: str, positional: bool = False) -> float | None:
     With `positional`, a run of Chinese digits is read digit by digit (`二〇二五` → 2025),
     as years are written. None when the string is no well-formed number (`三五`).
     """
-    folded = written.translate(_FULLWIDTH)
+    folded = written.translate(_FULLWIDTH).replace(",", "")
     if folded.replace(".", "", 1).isdigit():
         return float(folded)
     if positional and all(ch in _CN_DIGITS for ch in written):
@@ -546,7 +547,7 @@ def _quantity(m: regex.Match, groups: tuple[int, ...], rules: TargetRules, histo
         if factor != 1:   # rounded: 2.2 × 10⁸ is 220000000.00000003 in binary floating point
             low, high = round(low * factor, 6), round(high * factor, 6)
         unit = rules.units[unit]
-        chinese = not written[0].translate(_FULLWIDTH).replace(".", "").isdigit()
+        chinese = not written[0][0].translate(_FULLWIDTH).isdigit()
     if low is None or high < low:
         return None
     if lo:

@@ -75,6 +75,10 @@ def test_segment_label_styles_and_nesting(rules, text, expected):
         # sections restarting at 1 start a new run (a plan attached to its notice), not a nested one
         ("一、高度重视\n（一）甲。\n二、抓好落实\n附件\n一、总体要求\n（一）乙。\n",
          ["一", "一/一", "二", "一", "一/一"]),
+        # an annex numbers afresh from the top; an attachment list holds no measures
+        ("（八）保障\n4.强化督促。\n附件\n重点项目清单\n1.码头工程。\n2.航道工程。\n",
+         ["八", "八/4", "1", "2"]),
+        ("第二十条　本措施自印发之日起施行。\n\n附件：1．补贴申请表\n　　　2．置换申请表\n", ["第二十条"]),
         # an inline list opened by a colon inside an article
         ("第五条　有下列情形之一的，予以处罚：（一）虚报；（二）挪用。\n第六条　附则。\n",
          ["第五条", "第五条/一", "第五条/二", "第六条"]),
