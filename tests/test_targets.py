@@ -151,6 +151,7 @@ def test_find_targets_reads_ranges_and_bounds(text, expected, rules):
         ("引导设立总规模不低于100亿元的产业投资基金。", ("不低于100亿元", 10_000_000_000, "元")),
         ("力争冷链物流领域贷款余额年均增长不低于10%。", ("不低于10%", 10, "%")),
         ("实现重点区域应急响应15分钟内到达。", ("15分钟内", 15, "分钟")),
+        ("重大安全事件应急响应时间不超过2小时。", ("不超过2小时", 2, "小时")),
     ],
 )
 def test_find_targets_folds_scale_words_and_shares(text, expected, rules):
@@ -195,6 +196,9 @@ def test_find_targets_marks_yearly_rates(text, expected, rules):
         "企业员工超过300人的，可申请认定；在本市连续缴纳社保满6个月。",
         # norms for individuals
         "学生顶岗实习一般为6个月。",
+        "每期培训时间为5天。",
+        # a class of ships or plants is no count (10万吨级泊位)
+        "新建10万吨级集装箱泊位。",
         # names, slogans, drafting
         "认定一批“三首两新”产品，做到机构、编制、人员、经费四个到位。",
         "建设5G基站，推进第二类医疗器械审批。",
