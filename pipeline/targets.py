@@ -709,13 +709,19 @@ def _predicate(tokens: list[_Token], rules: TargetRules) -> int:
     """Index of the last commitment verb that governs what follows it, or -1.
 
     A verb inside a list (…、体育产品研发人才、…) belongs to an item, and one followed
-    by another verb or a metric (研发投入强度) belongs to a compound noun. Before a
-    metric (…企业研发机构覆盖率达到50%) only a verb opening the phrase governs.
+    by another verb or a metric (研发投入强度) belongs to a compound noun; with no verb
+    before the list, the list is who acts and a verb after it governs (北京、天津分别新建
+    加氢站). Before a metric (…企业研发机构覆盖率达到50%) only a verb opening the phrase governs.
     """
     if rules.subject.metric_end.search("".join(t.text for t in tokens)):
         return 0 if tokens and VERB in tokens[0].labels else -1
-    limit = next((k for k, t in enumerate(tokens) if t.text == _ENUM), len(tokens))
-    for k in range(limit - 1, -1, -1):
+    enums = [k for k, t in enumerate(tokens) if t.text == _ENUM]
+    before_list = _last_governing_verb(tokens, 0, enums[0] if enums else len(tokens))
+    return before_list if before_list >= 0 or not enums else _last_governing_verb(tokens, enums[-1] + 1, len(tokens))
+
+
+def _last_governing_verb(tokens: list[_Token], start: int, end: int) -> int:
+    for k in range(end - 1, start - 1, -1):
         if VERB in tokens[k].labels:
             following = tokens[k + 1].labels if k + 1 < len(tokens) else frozenset()
             if not following & {VERB, METRIC}:

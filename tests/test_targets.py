@@ -272,6 +272,9 @@ def test_find_targets_excludes_settings_names_and_facts(text, rules):
         ("全市人工智能产业规模突破2000亿元，年均增长20%以上。",
          [("突破2000亿元", "人工智能产业规模"), ("20%以上", "人工智能产业规模")]),
         ("机器人相关企业总数达到300家。", [("300家", "机器人相关企业")]),
+        # a list before the verb is who acts
+        ("北京、天津、河北分别新建加氢站12座、11座、15座。",
+         [("12座", "加氢站"), ("11座", "加氢站"), ("15座", "加氢站")]),
     ],
 )
 def test_find_targets_reads_subjects(text, expected, rules):
