@@ -863,18 +863,22 @@ def assign_years(targets: list[Target], dates: list[DateMention], text: str, mea
             target.year = _lead_in_line_year(text, measures[k].char_start, line_start, deadlines, starts) or inherited[k]
 
 
+_LEAD_IN_END = ("：", ":")
+
+
+def _last_deadline_year(deadlines: list[DateMention], starts: list[int], start: int, end: int) -> int | None:
+    """The year of the last deadline that starts in text[start:end]."""
+    last = bisect.bisect_left(starts, end) - 1
+    return deadlines[last].year if last >= 0 and deadlines[last].char_start >= start else None
+
+
 def _lead_in_line_year(text: str, start: int, line_start: int, deadlines: list[DateMention],
                        starts: list[int]) -> int | None:
     """The last deadline of the nearest line in text[start:line_start] that ends with a colon."""
     colon = max(text.rfind(end + "\n", start, line_start) for end in _LEAD_IN_END)
     if colon < 0:
         return None
-    last = bisect.bisect_left(starts, colon) - 1
-    lead_start = max(start, text.rfind("\n", 0, colon) + 1)
-    return deadlines[last].year if last >= 0 and deadlines[last].char_start >= lead_start else None
-
-
-_LEAD_IN_END = ("：", ":")
+    return _last_deadline_year(deadlines, starts, max(start, text.rfind("\n", 0, colon) + 1), colon)
 
 
 def _lead_in_years(measures: list[Measure], deadlines: list[DateMention], starts: list[int], text: str) -> list[int | None]:
@@ -887,9 +891,7 @@ def _lead_in_years(measures: list[Measure], deadlines: list[DateMention], starts
         if m.parent_ordinal is not None:
             parent = measures[m.parent_ordinal]
             if text[parent.char_end - 1] in _LEAD_IN_END:     # a measure's span ends at its last non-blank
-                last = bisect.bisect_left(starts, parent.char_end) - 1
-                if last >= 0 and deadlines[last].char_start >= parent.char_start:
-                    year = deadlines[last].year
+                year = _last_deadline_year(deadlines, starts, parent.char_start, parent.char_end)
             if year is None:
                 year = years[m.parent_ordinal]
         years.append(year)
