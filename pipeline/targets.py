@@ -25,7 +25,7 @@ import regex
 from .anchored import AnchoredPattern
 from .errors import RuleError
 from .model import DateMention, Measure, Target
-from .nlp import get_nlp, load_span_patterns, tokens_and_spans
+from .nlp import get_window_matcher, load_span_patterns, tokens_and_spans
 from .rules import RULES_DIR, Field, check_list, check_mapping, compile_pattern, read_yaml
 
 RULES_FILE = "targets.yaml"
@@ -731,7 +731,7 @@ def _last_governing_verb(tokens: list[_Token], start: int, end: int) -> int:
 
 def _tokens_each(windows: list[str], rules: TargetRules) -> list[list[_Token]]:
     """The tokens of each window (see _merged), all tokenized in one Doc."""
-    return [_merged(texts, spans) for texts, spans in tokens_and_spans(get_nlp(rules.rules_dir), windows)]
+    return [_merged(texts, spans) for texts, spans in tokens_and_spans(get_window_matcher(rules.rules_dir), windows)]
 
 
 def _merged(texts: list[str], spans: list[tuple[int, int, str]]) -> list[_Token]:

@@ -10,7 +10,7 @@ import pipeline.targets as targets_module
 from pipeline.errors import RuleError
 from pipeline.measures import load_rules as load_numbering_rules
 from pipeline.measures import segment
-from pipeline.nlp import get_nlp, tokens_and_spans
+from pipeline.nlp import get_nlp, get_window_matcher, tokens_and_spans
 from pipeline.rules import RULES_DIR
 from pipeline.targets import (
     RULES_FILE,
@@ -320,12 +320,12 @@ def test_tokens_each_reads_windows_as_if_alone(windows, extended_rules):
     ["利用率提高到", "降至58%", "A  B", " 前导", "尾随 ", "建设\u3000 基地", "a \n b", "x\r\ny", "中\xa0文 ", "\t建设", "  "],
 )
 def test_tokens_and_spans_reads_a_text_as_nlp_does(text, extended_rules):
-    nlp = get_nlp(extended_rules.rules_dir)
-    doc = nlp(text)
-    expected = ([t.text for t in doc], sorted((s.start, s.end, s.label_) for s in doc.spans.get("rules", [])))
-    ((texts, spans),) = tokens_and_spans(nlp, [text])
-    assert (texts, sorted(spans)) == expected
-    assert tokens_and_spans(nlp, ["培育企业", text, "建设基地"])[1] == (texts, spans)
+    doc = get_nlp(extended_rules.rules_dir)(text)
+    expected = ([t.text for t in doc], sorted({(s.start, s.end, s.label_) for s in doc.spans.get("rules", [])}))
+    matcher = get_window_matcher(extended_rules.rules_dir)
+    ((texts, spans),) = tokens_and_spans(matcher, [text])
+    assert (texts, spans) == expected
+    assert tokens_and_spans(matcher, ["培育企业", text, "建设基地"])[1] == (texts, spans)
 
 
 @pytest.mark.parametrize(
@@ -447,6 +447,7 @@ def test_tokens_and_spans_drops_a_token_pattern_span_across_texts(tmp_path):
     shutil.copytree(RULES_DIR, tmp_path, dirs_exist_ok=True)
     with (tmp_path / "spans" / "targets.jsonl").open("a", encoding="utf-8") as spans:
         spans.write(json.dumps({"label": "PAIR", "pattern": [{"ORTH": "企业"}, {}, {"ORTH": "建设"}]}) + "\n")
-    nlp = get_nlp(tmp_path)
+    matcher = get_window_matcher(tmp_path)
     texts = ["培育企业", "建设基地"]
-    assert tokens_and_spans(nlp, texts) == [tokens_and_spans(nlp, [text])[0] for text in texts]
+    assert tokens_and_spans(matcher, texts) == [tokens_and_spans(matcher, [text])[0] for text in texts]
+    assert (0, 3, "PAIR") in tokens_and_spans(matcher, ["企业x建设"])[0][1]   # token patterns still match
