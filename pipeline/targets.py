@@ -82,6 +82,13 @@ _SUBJECT_SPEC = {
     "link_tail": Field(str, pattern=True),
     "lead": Field(str, pattern=True),
     "trim": Field(str, pattern=True),
+    "respectively": Field(dict),
+}
+_RESPECTIVELY_SPEC = {
+    "cue": Field(str, pattern=True),
+    "joiner": Field(str, pattern=True),
+    "separators": Field(list, items=str, pattern=True),
+    "counter": Field(str, pattern=True),
 }
 
 _BLANKS = (" ", "\t")   # may stand around a range separator
@@ -122,6 +129,16 @@ class SubjectRules:
     link_tail: regex.Pattern
     lead: regex.Pattern
     trim: regex.Pattern
+    respectively: "Respectively"
+
+
+@dataclass(frozen=True)
+class Respectively:
+    """`A、B分别达到X、Y`: see rules/targets.yaml, subject.respectively."""
+    cue: regex.Pattern
+    joiner: regex.Pattern
+    separators: tuple[regex.Pattern, ...]
+    counter: regex.Pattern
 
 
 @dataclass(frozen=True)
@@ -171,6 +188,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
     per_year = check_mapping(top["per_year"], _PER_YEAR_SPEC, path, "per_year")
     history = check_mapping(top["history"], _HISTORY_SPEC, path, "history")
     subject = check_mapping(top["subject"], _SUBJECT_SPEC, path, "subject")
+    respectively = check_mapping(subject["respectively"], _RESPECTIVELY_SPEC, path, "subject.respectively")
 
     surfaces = [u["surface"] for u in units]
     unit_alternatives = _alternation({u["surface"]: u.get("not_before") for u in units})
@@ -240,6 +258,12 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
             link_tail=regex.compile(subject["link_tail"]),
             lead=regex.compile(subject["lead"]),
             trim=regex.compile(subject["trim"]),
+            respectively=Respectively(
+                cue=regex.compile(respectively["cue"]),
+                joiner=regex.compile(respectively["joiner"]),
+                separators=tuple(regex.compile(separator) for separator in respectively["separators"]),
+                counter=regex.compile(f"(?:{respectively['counter']})(?P<head>.+)$"),
+            ),
         ),
         rules_dir=rules_dir,
     )
@@ -467,6 +491,7 @@ def find_targets(text: str, rules: TargetRules) -> list[Target]:
             subject=subject, char_start=q.start, char_end=q.end,
         ))
     _share_heads(targets, rules.subject)
+    _respectively(targets, text, rules)
     return targets
 
 
@@ -799,6 +824,64 @@ def _share_heads(targets: list[Target], s: SubjectRules) -> None:
             m = s.modifier_any.search(following.subject)
             if m and m.end() < len(following.subject):
                 current.subject += following.subject[m.end():]
+
+
+def _respectively(targets: list[Target], text: str, rules: TargetRules) -> None:
+    """`A、B、C…分别达到X、Y、Z`: the quantities of a list after `分别`, read with one subject
+    (the whole list), each take their own item; a comparator written once bounds them all."""
+    r = rules.subject.respectively
+    i = 0
+    while i < len(targets):
+        first = targets[i]
+        j = i + 1
+        while (j < len(targets) and targets[j].subject == first.subject
+               and r.joiner.fullmatch(text, targets[j - 1].char_end, targets[j].char_start)):
+            j += 1
+        run = targets[i:j]
+        if len(run) > 1 and first.subject and r.cue.search(text, max(0, first.char_start - 16), first.char_start):
+            subjects = _list_items(first.subject, len(run), rules)
+            for target, subject in zip(run, subjects or ()):
+                target.subject = subject
+            _share_comparator(run, rules)
+        i = j
+
+
+def _list_items(phrase: str, n: int, rules: TargetRules) -> list[str] | None:
+    """`phrase` cut into `n` items sharing its head, or None when no separator gives n items."""
+    r = rules.subject.respectively
+    items = next((cut for separator in r.separators if len(cut := separator.split(phrase)) == n), None)
+    if items is None or not all(items):
+        return None
+    counted = r.counter.search(items[-1])
+    if counted:                                   # 高端装备、新材料两大产业集群营业收入
+        head = counted.group("head")
+        items[-1] = items[-1][:counted.start()]
+    elif rules.subject.metric_end.search(items[0]):
+        return items                              # 游客接待量、过夜游客占比: whole names
+    else:                                         # 肉类、果蔬、水产品产地低温处理率: the last item's
+        shortest = min(map(len, items[:-1]))      # own words are as long as the shortest other item
+        own = ""
+        for token in _tokens_each([items[-1]], rules)[0]:
+            if len(own) >= shortest:
+                break
+            own += token.text
+        head = items[-1][len(own):]
+        items[-1] = own
+    return [item + head for item in items]
+
+
+def _share_comparator(run: list[Target], rules: TargetRules) -> None:
+    """分别下降10%和15%以上, 分别不低于90%、85%: the bound written once is every item's."""
+    last, first = run[-1], run[0]
+    if any(last.quantity_text.endswith(suffix) for suffix in rules.suffixes):
+        comparator = last.comparator
+    elif any(first.quantity_text.startswith(prefix) for prefix in rules.prefixes):
+        comparator = first.comparator
+    else:
+        return
+    for target in run:
+        if target.comparator == "eq":
+            target.comparator = comparator
 
 
 def outside_review_sections(targets: list[Target], measures: list[Measure], rules: TargetRules) -> list[Target]:

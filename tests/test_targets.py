@@ -282,6 +282,30 @@ def test_find_targets_reads_subjects(text, expected, rules):
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # modifiers sharing the list's head: the last item as long as the others
+        ("到2027年，城市和县城污水处理率分别达到95%和85%。",
+         [("95%", "城市污水处理率", "eq"), ("85%", "县城污水处理率", "eq")]),
+        ("粮食、蔬菜、水果产地冷藏率分别达到80%、60%、70%。",
+         [("80%", "粮食产地冷藏率", "eq"), ("60%", "蔬菜产地冷藏率", "eq"), ("70%", "水果产地冷藏率", "eq")]),
+        # a count word ends the items
+        ("电子信息、装备制造两大产业集群营业收入分别达到3000亿元、2000亿元以上。",
+         [("3000亿元", "电子信息产业集群营业收入", "ge"), ("2000亿元以上", "装备制造产业集群营业收入", "ge")]),
+        # items that are whole measures stay as written; a bound written once bounds them all
+        ("游客接待量、旅游总收入分别提高不低于10%和12%。",
+         [("不低于10%", "游客接待量", "ge"), ("12%", "旅游总收入", "ge")]),
+        # no 分别, or not one item per quantity: the list stays one subject
+        ("城市和县城污水处理率达到95%。", [("95%", "城市和县城污水处理率", "eq")]),
+        ("甲、乙、丙三市绿地率分别达到40%、45%。",
+         [("40%", "甲、乙、丙三市绿地率", "eq"), ("45%", "甲、乙、丙三市绿地率", "eq")]),
+    ],
+)
+def test_find_targets_gives_each_quantity_of_a_respectively_list_its_item(text, expected, rules):
+    assert [(t.quantity_text, t.subject, t.comparator) for t in found(text, rules)] == expected
+
+
+@pytest.mark.parametrize(
     ("text", "shipped", "extended"),
     [
         # a SUBJECT_STOP phrase ends the noun phrase after the quantity
