@@ -64,6 +64,7 @@ class DocumentRules:
     date_line: regex.Pattern
     date_header_lines: int
     date_tail_lines: int
+    annex_start: regex.Pattern
     url_labelled: regex.Pattern
     regions: dict[str, Region]              # by full and short name
     region_names: re.Pattern                # any full or short name
@@ -83,7 +84,8 @@ _TITLE = {"header_lines": Field(int), "max_chars": Field(int), "continued": _P, 
 _ISSUERS = {"before_about": _P, "separators": _P, "not_issuer": _P, "joint_release": _P, "central": _P}
 _NUMBER = {"header_lines": Field(int), "line": _P, "labelled": _P}
 _PERIOD = {"title": _P, "five_year_plans": Field(dict), "text": Field(list, items=str, pattern=True)}
-_PUBLISHED = {"labelled": _P, "date_line": Field(str), "header_lines": Field(int), "tail_lines": Field(int)}
+_PUBLISHED = {"labelled": _P, "date_line": Field(str), "header_lines": Field(int), "tail_lines": Field(int),
+              "annex_start": _P}
 _URL = {"labelled": _P}
 _REGIONS = {"municipalities": Field(list, items=str), "district": _P, "not_district": _P,
             "provinces": Field(list), "min_body_mentions": Field(int)}
@@ -127,6 +129,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> DocumentRules:
         date_line=_date_line(published["date_line"], path, top["published_date"]),
         date_header_lines=published["header_lines"],
         date_tail_lines=published["tail_lines"],
+        annex_start=regex.compile(published["annex_start"], regex.M),
         url_labelled=_with_group(url["labelled"], "url", path, top["source_url"], "labelled"),
         regions=table,
         region_names=_longest_name(table),
@@ -242,6 +245,10 @@ def document_fields(doc: SourceDocument, rules: DocumentRules) -> DocumentFields
     interpretation = any(rules.interpretation.search(t) for t in (meta_title, header or "") if t)
     if not issuers and interpretation:
         issuers = _joint_release(text, rules)
+    annex = rules.annex_start.search(text)
+    tail = _tail_lines(text, rules.date_tail_lines, annex.start() if annex else len(text))
+    if not issuers:
+        issuers = _signature(tail, rules)
     region = _region(title, issuers, meta_title, text, rules)
     start, end = _period(title, text, rules)
     return DocumentFields(
@@ -254,7 +261,7 @@ def document_fields(doc: SourceDocument, rules: DocumentRules) -> DocumentFields
         doc_number=_doc_number(lines, text, rules),
         period_start=start,
         period_end=end,
-        published_date=_published(meta.get("date"), lines, _tail_lines(text, rules.date_tail_lines), text, rules),
+        published_date=_published(meta.get("date"), lines, tail, text, rules),
         source_url=meta.get("link") or _source_url(text, rules),
     )
 
@@ -273,10 +280,9 @@ def _head_lines(text: str, count: int) -> list[str]:
     return lines
 
 
-def _tail_lines(text: str, count: int) -> list[str]:
-    """The last `count` non-empty lines, stripped, in text order."""
+def _tail_lines(text: str, count: int, end: int) -> list[str]:
+    """The last `count` non-empty lines of text[:end], stripped, in text order."""
     lines: list[str] = []
-    end = len(text)
     while len(lines) < count and end >= 0:
         start = text.rfind("\n", 0, end) + 1
         line = text[start:end].strip(" \t\u3000")
@@ -304,6 +310,17 @@ def _header_title(lines: list[str], rules: DocumentRules) -> tuple[str | None, l
             issuers += _issuer_list(line, rules)
             first_half = ""
     return None, []
+
+
+def _signature(tail: list[str], rules: DocumentRules) -> list[str]:
+    """The bodies signing the text: the lines right above its date line that are each one body."""
+    dated = [i for i, line in enumerate(tail) if rules.date_line.match(line)]
+    names: list[str] = []
+    for line in reversed(tail[:dated[-1]] if dated else []):
+        if agencies.split_names(line, rules.agencies) != [line]:
+            break
+        names.append(line)
+    return names[::-1]
 
 
 def _unwrap(title: str, rules: DocumentRules) -> tuple[str, list[str]]:

@@ -49,6 +49,7 @@ _TOP_SPEC = {
     "masks": Field(list, items=str, pattern=True),
     "clause_breaks": Field(str, pattern=True),
     "sentence_breaks": Field(str, pattern=True),
+    "deadline_label": Field(str, pattern=True),
     "verb_particles": Field(str, pattern=True),
     "per_year": Field(dict),
     "history": Field(dict),
@@ -160,6 +161,7 @@ class TargetRules:
     clause_end: regex.Pattern
     sentence_start: regex.Pattern
     sentence_end: regex.Pattern
+    deadline_label: regex.Pattern   # opens a line that only gives a deadline (完成时限：…)
     exclusions: dict[tuple[bool, str, str], tuple[Exclusion, ...]]  # by (chinese, unit, comparator)
     subject: SubjectRules
     rules_dir: Path
@@ -247,6 +249,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
         clause_end=regex.compile(top["clause_breaks"]),
         sentence_start=regex.compile(f"(?r){top['sentence_breaks']}"),
         sentence_end=regex.compile(top["sentence_breaks"]),
+        deadline_label=regex.compile(top["deadline_label"], regex.MULTILINE),
         exclusions=_exclusions_by_kind(_merge_single_patterns(exclusions),
                                        {"%", *(u.get("unit", u["surface"]) for u in units)}),
         subject=SubjectRules(
@@ -908,7 +911,8 @@ def assign_years(targets: list[Target], dates: list[DateMention], text: str, mea
     year opening the target's clause if nearer (`2025年累计达到3.5万亩`); else the first
     deadline after it in the same sentence (up to the next 。); else the last deadline
     of a lead-in line above it in its measure (`到2027年，实现以下目标：`); else the
-    deadline of the lead-in its measure hangs from (see _lead_in_years); else None.
+    deadline of the lead-in its measure hangs from (see _lead_in_years); else that of a
+    `完成时限：…` line in its measure; else None.
     A period (`2012年起5年内`) is no deadline.
     """
     deadlines = sorted((d for d in dates if d.kind == "deadline"), key=lambda d: d.char_start)
@@ -943,7 +947,8 @@ def assign_years(targets: list[Target], dates: list[DateMention], text: str, mea
         if j < len(deadlines) and deadlines[j].char_start < sentence_end:
             target.year = deadlines[j].year
         elif inside:
-            target.year = _lead_in_line_year(text, measures[k].char_start, line_start, deadlines, starts) or inherited[k]
+            target.year = (_lead_in_line_year(text, measures[k].char_start, line_start, deadlines, starts)
+                           or inherited[k] or _labelled_year(text, measures[k], deadlines, starts, rules))
 
 
 _LEAD_IN_END = ("：", ":")
@@ -962,6 +967,16 @@ def _lead_in_line_year(text: str, start: int, line_start: int, deadlines: list[D
     if colon < 0:
         return None
     return _last_deadline_year(deadlines, starts, max(start, text.rfind("\n", 0, colon) + 1), colon)
+
+
+def _labelled_year(text: str, measure: Measure, deadlines: list[DateMention], starts: list[int],
+                   rules: TargetRules) -> int | None:
+    """The deadline of a `完成时限：2027年底前` line in the measure's own text."""
+    label = rules.deadline_label.search(text, measure.char_start, measure.char_end)
+    if label is None:
+        return None
+    line_end = text.find("\n", label.end(), measure.char_end)
+    return _last_deadline_year(deadlines, starts, label.end(), measure.char_end if line_end < 0 else line_end)
 
 
 def _lead_in_years(measures: list[Measure], deadlines: list[DateMention], starts: list[int], text: str) -> list[int | None]:

@@ -74,6 +74,13 @@ def rows(text, rules):
         # keys in 【】, each followed by its list
         ("建设平台。【牵头单位】市大数据局【责任单位】市发展改革委、各区（市、县）人民政府\n",
          [("市大数据局", "lead", 1, 0), ("市发展改革委", "responsible", 2, 0), ("各区（市、县）人民政府", "responsible", 3, 0)]),
+        # a table written out line by line: a run of key lines is one annotation
+        ("1．示范工程\n主要内容：建设示范线10条。\n完成时限：2027年底前\n牵头部门：交通运输部\n"
+         "参与部门：国家铁路局、国家发展改革委\n2．保障工程\n责任单位：各省级人民政府\n",
+         [("交通运输部", "lead", 1, 0), ("国家铁路局", "support", 2, 0), ("国家发展改革委", "support", 3, 0),
+          ("各省级人民政府", "responsible", 1, 1)]),
+        # … but not a key inside a sentence
+        ("各地要明确责任单位：由市级部门统筹推进。", []),
     ],
 )
 def test_find_agencies_roles_and_positions(rules, text, expected):

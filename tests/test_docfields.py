@@ -122,6 +122,12 @@ def test_document_fields_province(rules, text, province):
         ("七部门关于推动产业发展的实施意见\n" + BODY, []),
         ("江西省人民政府办公厅\n关于促进民营经济发展的若干措施\n" + BODY, ["江西省人民政府办公厅"]),
         ("山东省人民政府办公厅关于印发山东省\n数字经济发展规划的通知\n" + BODY, ["山东省人民政府办公厅"]),
+        # failing a header, the signature: bodies on lines of their own above the date, before an annex
+        ("七部门关于推动产业发展的指导意见\n" + BODY + "工业和信息化部\n国家发展改革委\n科技部\n民政部\n财政部\n"
+         "国家卫生健康委\n国家医保局\n2025年10月15日\n\n附件\n\n重点工程\n1．攻关工程\n",
+         ["工业和信息化部", "国家发展改革委", "科技部", "民政部", "财政部", "国家卫生健康委", "国家医保局"]),
+        ("关于推动产业发展的意见\n" + BODY + "请认真贯彻落实。\n湖北省人民政府\n2023年12月5日\n", ["湖北省人民政府"]),
+        ("关于推动产业发展的意见\n" + BODY + "请认真贯彻落实。\n2023年12月5日\n", []),
     ],
 )
 def test_document_fields_issuers(rules, text, issuers):
@@ -161,6 +167,7 @@ def test_document_fields_doc_number(rules, text, doc_number):
         ("关于推进低空经济发展的若干措施\n" + BODY + "\n本措施自2025年1月1日起实施，有效期3年。", (2025, 2027)),
         ("关于推进低空经济发展的若干措施\n" + BODY + "\n本措施自2024年7月1日起施行，有效期3年。", (2024, 2027)),
         ("江西省2025年数字经济工作要点\n" + BODY, (2025, 2025)),
+        ("沂水县2025年安全生产治本攻坚工作方案\n" + BODY, (2025, 2025)),
         ("江苏省脑机接口产业行动方案\n" + BODY, (None, None)),
     ],
 )
@@ -179,8 +186,10 @@ def test_document_fields_period(rules, text, period):
         ("关于加快发展的意见\n" + "2020年9月11日，召开会议。\n" + BODY, {}, None),
         # the last lines are read past blank and space-only lines; a date line in the middle is not
         ("关于加快发展的意见\n" + BODY * 8 + "湖北省人民政府\n\n2023年12月5日\n\n  \n", {}, "2023-12-05"),
-        ("关于加快发展的意见\n" + BODY * 6 + "2023年12月5日\n" + BODY * 4, {}, None),
+        ("关于加快发展的意见\n" + BODY * 6 + "2023年12月5日\n" + BODY * 7, {}, None),
         ("2023年12月5日", {}, "2023-12-05"),
+        # the last lines of the body are those before an annex
+        ("关于加快发展的意见\n" + BODY + "湖北省人民政府\n2023年12月5日\n附件2\n" + BODY * 4, {}, "2023-12-05"),
     ],
 )
 def test_document_fields_published_date(rules, text, metadata, date):

@@ -449,6 +449,10 @@ def test_load_rules_names_the_span_line_the_regex_side_cannot_use(tmp_path, line
         ("到2027年，能耗比2020年下降10%。", [2027]),
         # a lead-in without a colon sets none
         ("一、到2027年，产业规模壮大。\n1.培育30家企业。", [None]),
+        # a labelled deadline line governs its measure (a table written out line by line)
+        ("1．示范工程\n主要内容：建设示范线10条。\n完成时限：2027年底前\n2．保障工程\n主要内容：培育企业5家。\n",
+         [2027, None]),
+        ("1．示范工程\n主要内容：到2026年建设示范线10条。\n完成时间：2028年6月底前\n", [2026]),
     ],
 )
 def test_assign_years_takes_the_governing_deadline(text, years, rules, date_rules):
