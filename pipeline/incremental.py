@@ -2,8 +2,9 @@
 
 A document is extracted again only when its bytes, the rules or the pipeline
 version changed since the snapshot readers see now. Files that failed before
-and have not changed keep their error row without being retried; a removed
-file's rows are not carried forward, so they disappear.
+and have not changed keep their error row without being retried, unless the
+failure was a bug (`internal_error`): a fix may land without a version change.
+A removed file's rows are not carried forward, so they disappear.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ def _read_previous(snapshot: Path | None, versions: dict[str, str]) -> tuple[dic
     if (snapshot / "errors.parquet").exists():
         for e in read_table(snapshot / "errors.parquet").to_pylist():
             same_versions = e.get("pipeline_version") == versions["pipeline_version"] and e.get("rules_version") == versions["rules_version"]
-            if same_versions and e.get("severity") == "error" and e.get("source_sha256"):
+            if (same_versions and e.get("severity") == "error" and e.get("source_sha256")
+                    and e.get("error_code") != "internal_error"):
                 errors[e["source_file"]] = e["source_sha256"]
     return previous, errors
 

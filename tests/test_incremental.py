@@ -14,7 +14,7 @@ import pytest
 from pipeline.incremental import plan_run
 from pipeline.ingest import doc_id_for, list_inputs
 from pipeline.publish import current_snapshot, publish
-from pipeline.schemas import DOCUMENTS
+from pipeline.schemas import DOCUMENTS, ERRORS
 
 VERSIONS = {"pipeline_version": "1", "rules_version": "r1"}
 
@@ -53,6 +53,22 @@ def test_plan_run_extracts_only_what_changed(tmp_path, before, now, versions, ex
     plan = plan_run(list_inputs(raw), raw, snapshot, versions)
     assert plan.counts == expected
     assert len(plan.to_extract) == expected["new"] + expected["changed"]
+
+
+@pytest.mark.parametrize(("error_code", "retried"), [("decode", False), ("internal_error", True)])
+def test_plan_run_retries_an_unchanged_failure_only_when_it_was_a_bug(tmp_path, error_code, retried):
+    from pipeline.ingest import sha256_hex
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_bytes(b"A")
+    error = {"source_file": "a.txt", "severity": "error", "stage": "extract", "error_code": error_code,
+             "message": "x", "source_sha256": sha256_hex(b"A"), **VERSIONS}
+    publish({"documents": DOCUMENTS.empty_table(), "errors": pa.Table.from_pylist([error], schema=ERRORS)},
+            tmp_path / "out", "previous")
+    plan = plan_run(list_inputs(raw), raw, current_snapshot(tmp_path / "out"), VERSIONS)
+    assert ([item.source_file for item in plan.to_extract], plan.carried_error_files) == \
+        ((["a.txt"], []) if retried else ([], ["a.txt"]))
 
 
 def test_plan_run_reports_duplicate_content_once(tmp_path):
