@@ -904,7 +904,7 @@ def outside_review_sections(targets: list[Target], measures: list[Measure], rule
 # --- years ----------------------------------------------------------------------
 
 def assign_years(targets: list[Target], dates: list[DateMention], text: str, measures: list[Measure],
-                 rules: TargetRules) -> None:
+                 rules: TargetRules, plan_year: int | None = None) -> None:
     """Set each target's `year` to the deadline that governs it (guide §3).
 
     The nearest deadline before the target in the same line and measure, or a bare
@@ -912,7 +912,9 @@ def assign_years(targets: list[Target], dates: list[DateMention], text: str, mea
     deadline after it in the same sentence (up to the next 。); else the last deadline
     of a lead-in line above it in its measure (`到2027年，实现以下目标：`); else the
     deadline of the lead-in its measure hangs from (see _lead_in_years); else that of a
-    `完成时限：…` line in its measure; else None.
+    `完成时限：…` line in its measure; else `plan_year`, the year of a one-year plan
+    (`2025年…工作要点`), whose aims are due by its end, unless recurring (`每季度召开1次`);
+    else None.
     A period (`2012年起5年内`) is no deadline.
     """
     deadlines = sorted((d for d in dates if d.kind == "deadline"), key=lambda d: d.char_start)
@@ -920,6 +922,7 @@ def assign_years(targets: list[Target], dates: list[DateMention], text: str, mea
     milestones = {d.char_start: d for d in dates if d.kind == "point" and d.month is None}
     span_starts = [m.char_start for m in measures]
     inherited = _lead_in_years(measures, deadlines, starts, text)
+    recurring = [d.char_start for d in dates if d.kind == "recurring"]
     for target in targets:
         line_start = low = text.rfind("\n", 0, target.char_start) + 1
         high = text.find("\n", target.char_end)
@@ -949,6 +952,8 @@ def assign_years(targets: list[Target], dates: list[DateMention], text: str, mea
         elif inside:
             target.year = (_lead_in_line_year(text, measures[k].char_start, line_start, deadlines, starts)
                            or inherited[k] or _labelled_year(text, measures[k], deadlines, starts, rules))
+        if target.year is None and plan_year is not None and not _recurring(target, recurring, text, rules):
+            target.year = plan_year
 
 
 _LEAD_IN_END = ("：", ":")
@@ -967,6 +972,15 @@ def _lead_in_line_year(text: str, start: int, line_start: int, deadlines: list[D
     if colon < 0:
         return None
     return _last_deadline_year(deadlines, starts, max(start, text.rfind("\n", 0, colon) + 1), colon)
+
+
+def _recurring(target: Target, recurring: list[int], text: str, rules: TargetRules) -> bool:
+    """A yearly rate, or a recurring date (`每季度`, `每年`) in the target's clause before it."""
+    if target.per:
+        return True
+    clause_start = _after(rules.clause_start.search(text, 0, target.char_start))
+    k = bisect.bisect_left(recurring, clause_start)
+    return k < len(recurring) and recurring[k] < target.char_start
 
 
 def _labelled_year(text: str, measure: Measure, deadlines: list[DateMention], starts: list[int],

@@ -48,3 +48,19 @@ def test_extract_document_keeps_no_targets_in_review_sections(tmp_path, body, qu
     path.write_text("数字经济发展规划\n" + body + "\n", encoding="utf-8")
     rows = extract_document(read_document(path, tmp_path), load_ruleset())
     assert [row["quantity_text"] for row in rows.tables["targets"]] == quantities
+
+
+@pytest.mark.parametrize(
+    ("title", "years"),
+    [
+        # a year's work plan: its aims are due by the end of that year
+        ("江西省2025年数字经济工作要点", [2025, 2027]),
+        # a plan of several years sets no year of its own
+        ("江西省数字经济发展行动计划（2025—2027年）", [None, 2027]),
+    ],
+)
+def test_extract_document_gives_a_one_year_plan_its_year(tmp_path, title, years):
+    path = tmp_path / "plan.txt"
+    path.write_text(title + "\n一、重点任务\n1.新增上云企业1万家。\n2.到2027年建成数据中心5个。\n", encoding="utf-8")
+    rows = extract_document(read_document(path, tmp_path), load_ruleset())
+    assert [row["year"] for row in rows.tables["targets"]] == years

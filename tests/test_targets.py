@@ -462,6 +462,21 @@ def test_assign_years_takes_the_governing_deadline(text, years, rules, date_rule
 
 
 @pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        # a one-year plan's aims are due by its end; its own deadlines and recurring aims keep theirs
+        ("1.全年新增数据集1000个。2.9月底前建成平台3个。3.到2027年培育企业50家。", [2025, 2025, 2027]),
+        ("1.每季度召开调度会1次。2.每年组织应急演练不少于2次。3.安装率达到100%。", [None, None, 2025]),
+    ],
+)
+def test_assign_years_gives_a_one_year_plan_its_year(text, years, rules, date_rules):
+    targets = find_targets(text, rules)
+    assign_years(targets, find_dates(text, date_rules), text, segment(text, load_numbering_rules(RULES_DIR)), rules,
+                 plan_year=2025)
+    assert [t.year for t in targets] == years
+
+
+@pytest.mark.parametrize(
     ("old", "new", "marker", "message"),
     [
         ("  - {surface: 个工作日}", "  - {surface: 个工作日, plural: true}", "plural", "unknown key 'plural'"),
