@@ -126,8 +126,8 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
     } for row_id, d, (measure_id, _) in zip(_row_ids(f"{doc_id}-d", len(dates)), dates, index.places(dates))]
 
     targets = outside_review_sections(find_targets(text, rules.targets), measures, rules.targets)
-    one_year = fields.period_start if fields.period_start is not None and fields.period_start == fields.period_end else None
-    assign_years(targets, dates, text, measures, rules.targets, one_year)
+    one_year = fields.period_start == fields.period_end and fields.period_start   # a year's work plan
+    assign_years(targets, dates, text, measures, rules.targets, one_year or None)
     rows.tables["targets"] = [{
         "doc_id": doc_id, "target_id": row_id, "measure_id": measure_id,
         "measure_path": path, "quantity_text": t.quantity_text,
