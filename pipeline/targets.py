@@ -32,7 +32,7 @@ RULES_FILE = "targets.yaml"
 COMPARATORS = frozenset({"eq", "ge", "gt", "le", "approx", "range"})
 
 # Span labels (rules/spans/*.jsonl) the subject reader acts on.
-VERB, STOP, ACTIVITY, METRIC = "VERB", "SUBJECT_STOP", "ACTIVITY", "METRIC"
+VERB, STOP, ACTIVITY, METRIC, HEAD = "VERB", "SUBJECT_STOP", "ACTIVITY", "METRIC", "HEAD"
 # One source of truth: the regex side (commitment tests, the needs-tokens filter, a
 # phrase ending in a metric) is built at load time from the span lines of these
 # labels, which must therefore be phrases, not token patterns.
@@ -749,12 +749,20 @@ def _predicate(tokens: list[_Token], rules: TargetRules) -> int:
 
 
 def _last_governing_verb(tokens: list[_Token], start: int, end: int) -> int:
+    """A verb before a HEAD noun after another verb makes a compound with it (新增上市企业,
+    实施智能化改造项目): an earlier verb governs, and when each earlier one is followed by a
+    verb, the first of the chain (建设服务网点, 安排新增建设用地指标)."""
+    compound = False
     for k in range(end - 1, start - 1, -1):
         if VERB in tokens[k].labels:
             following = tokens[k + 1].labels if k + 1 < len(tokens) else frozenset()
-            if not following & {VERB, METRIC}:
-                return k
-    return -1
+            if following & {VERB, METRIC}:
+                continue
+            if HEAD in following and any(VERB in t.labels for t in tokens[start:k]):
+                compound = True
+                continue
+            return k
+    return next((k for k in range(start, end) if VERB in tokens[k].labels), -1) if compound else -1
 
 
 def _tokens_each(windows: list[str], rules: TargetRules) -> list[list[_Token]]:
