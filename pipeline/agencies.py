@@ -239,13 +239,19 @@ class _Name:
     role: str
 
 
-def find_agencies(text: str, rules: AgencyRules) -> list[Agency]:
-    """Every agency named in a responsibility annotation, in text order."""
+def find_agencies(text: str, rules: AgencyRules, annexes: tuple[int, ...] = ()) -> list[Agency]:
+    """Every agency named in a responsibility annotation, in text order. A `下同` holds up
+    to the next of `annexes` (where an attached plan starts: a document of its own)."""
     agencies: list[Agency] = []
     carried: set[str] = set()   # effects a `下同` carries to later annotations
+    pending = list(annexes)
     index = 0
     for match in rules.annotation.finditer(text):
         opening = match.start()
+        if pending and pending[0] <= opening:
+            while pending and pending[0] <= opening:
+                pending.pop(0)
+            carried = set()
         start, end = match.span("content")
         if not (rules.trigger.search(text, start, end) or _after_sentence(text, opening, rules)):
             continue

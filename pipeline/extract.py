@@ -137,7 +137,8 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
         "pipeline_version": PIPELINE_VERSION, "rules_version": rules_version,
     } for row_id, t, (measure_id, path) in zip(_row_ids(f"{doc_id}-t", len(targets)), targets, index.places(targets))]
 
-    agencies = find_agencies(text, rules.agencies)
+    annexes = tuple(m.start() for m in rules.numbering.appendix_start.finditer(text))
+    agencies = find_agencies(text, rules.agencies, annexes)
     canonicalize(agencies, fields.region, rules.agencies)
     rows.tables["agencies"] = [{
         "doc_id": doc_id, "agency_id": row_id, "measure_id": measure_id,

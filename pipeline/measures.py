@@ -64,6 +64,7 @@ _STYLE_SPEC = {
     "sibling_when_open": Field(bool, required=False),
     "nests": Field(bool, required=False),
     "number_when_several": Field(bool, required=False),
+    "annex": Field(bool, required=False),
 }
 
 
@@ -82,6 +83,7 @@ class Style:
     sibling_when_open: bool                    # a new one always closes the open one (专栏)
     nests: bool                                # restarting at 1 inside an open one nests in it (1. under 1.)
     number_when_several: bool                  # unnumbered siblings get 1, 2, … in the path
+    annex: bool                                # an attached plan: title below, not a chapter of the document
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,7 @@ def _style(d: dict) -> Style:
         sibling_when_open=d.get("sibling_when_open", False),
         nests=d.get("nests", False),
         number_when_several=d.get("number_when_several", False),
+        annex=d.get("annex", False),
     )
 
 
@@ -320,11 +323,14 @@ def _toc_spans(text: str, cands: list[_Candidate], rules: NumberingRules) -> lis
 
 
 def _attachment_lists(text: str, rules: NumberingRules) -> list[tuple[int, int]]:
-    """Spans of attachment lists (`附件：1．申请表` and the lines after it up to a blank line)."""
+    """Spans of attachment lists (`附件：1．申请表` and the lines after it up to a blank line
+    or an annex)."""
     spans = []
     for m in rules.appendix_list.finditer(text):
         end = text.find("\n\n", m.end())
-        spans.append((m.start(), len(text) if end < 0 else end))
+        annex = rules.appendix_start.search(text, m.end())
+        ends = [e for e in (end, annex.start() if annex else -1) if e >= 0]
+        spans.append((m.start(), min(ends, default=len(text))))
     return spans
 
 
@@ -349,7 +355,7 @@ def segment(text: str, rules: NumberingRules) -> list[Measure]:
     """The measures of a normalized document, in text order."""
     cands = _candidates(text, rules)
     skipped = _toc_spans(text, cands, rules) + _attachment_lists(text, rules)
-    annexes = [m.end() for m in rules.appendix_start.finditer(text)]
+    annexes = [m.start() for m in rules.appendix_start.finditer(text)]
     styles = rules.styles
     contexts = [(("line_start" in s.contexts), ("sentence_end" in s.contexts), ("clause_end" in s.contexts),
                  ("heading_follow" in s.contexts))
@@ -458,7 +464,11 @@ def _build(text: str, accepted: list[_Accepted], rules: NumberingRules) -> list[
         end = _span_end(text, c.start, nxt, nxt_starts_line)
         title_stop = text.find("\n", c.end, nxt)
         rest = text[c.end:nxt if title_stop < 0 else title_stop]
-        title = _column_title(rest, rules) if styles[c.style].kind == "column" else _title(rest, rules)
+        style = styles[c.style]
+        if style.annex:
+            title = _title_below(text, c.end, nxt, rules)
+        else:
+            title = _column_title(rest, rules) if style.kind == "column" else _title(rest, rules)
         if parent is None:
             path, level = components[ordinal], 1
         else:
@@ -471,7 +481,7 @@ def _build(text: str, accepted: list[_Accepted], rules: NumberingRules) -> list[
 def _path_components(accepted: list[_Accepted], labels: list[str], styles: tuple[Style, ...]) -> list[str]:
     """Each label's path component: its numeral or the label as written (per style, and per
     whether the document has chapters), blanks dropped, digits folded."""
-    in_chapters = any(a.kind == "chapter" for a in accepted)
+    in_chapters = any(a.kind == "chapter" and not styles[a.candidate.style].annex for a in accepted)
     known: dict[str, str] = {}       # a plan repeats the same few labels
     components = []
     for a, label in zip(accepted, labels):
@@ -530,6 +540,14 @@ def _heading_only(rest: str, rules: NumberingRules) -> bool:
     if rules.kept_stops.fullmatch(rest[-1]):
         return True
     return len(rest) <= rules.title_max and not rules.trailing.search(rest)
+
+
+def _title_below(text: str, end: int, stop: int, rules: NumberingRules) -> str | None:
+    """The lines under a label alone on its line, up to a blank line (an attached plan's title
+    and its period line: `辽宁省…行动方案` / `（2025—2027年）`)."""
+    block = text[end:stop].strip()
+    blank = regex.search(r"\n[ \t\u3000]*\n", block)
+    return _short("".join(line.strip() for line in block[:blank.start() if blank else len(block)].splitlines()), rules)
 
 
 def _column_title(rest: str, rules: NumberingRules) -> str | None:

@@ -114,6 +114,14 @@ def test_find_agencies_first_listed_lead_convention(rules, text, expected):
     assert rows(text, rules) == expected
 
 
+def test_find_agencies_ends_a_note_carried_below_at_an_annex(rules):
+    first = "（一）节能。（发展改革委、财政部按职责分工负责，列第一位者为牵头单位，下同）\n"
+    second = "附件2\n一、减排。（生态环境部、交通运输部按职责分工负责）\n"
+    found = find_agencies(first + second, rules, annexes=(len(first),))
+    assert [(a.name, a.role) for a in found][2:] == [("生态环境部", "responsible"), ("交通运输部", "responsible")]
+    assert [a.role for a in find_agencies(first + second, rules)][2:] == ["lead", "responsible"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -39,6 +39,8 @@ def test_extract_document_places_annotations(tmp_path, body, paths):
         ("一、发展基础\n全市累计建成5G基站4.9万个。\n二、发展目标\n到2027年，建成5G基站10万个。", ["10万个"]),
         ("第一章　发展基础和面临形势\n第一节　取得的成效\n（一）建成数据中心30个。\n第二章　主要任务\n建成数据中心50个。",
          ["50个"]),
+        # an explainer's background
+        ("一、出台背景\n全省已集聚企业200余家。\n二、主要目标\n到2027年，培育企业300家。", ["300家"]),
         # any other title keeps its targets
         ("一、夯实发展基础\n建成5G基站10万个。", ["10万个"]),
     ],

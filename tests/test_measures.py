@@ -79,6 +79,11 @@ def test_segment_label_styles_and_nesting(rules, text, expected):
         ("（八）保障\n4.强化督促。\n附件\n重点项目清单\n1.码头工程。\n2.航道工程。\n",
          ["八", "八/4", "1", "2"]),
         ("第二十条　本措施自印发之日起施行。\n\n附件：1．补贴申请表\n　　　2．置换申请表\n", ["第二十条"]),
+        # numbered annexes are attached plans: each holds its own numbering (no path twice)
+        ("附件：1．甲方案\n2．乙措施\n附件1\n\n甲方案\n\n一、总体要求\n（一）甲。\n附件2\n乙措施\n一、措施\n1.乙。\n",
+         ["附件1", "附件1/一", "附件1/一/一", "附件2", "附件2/一", "附件2/一/1"]),
+        # … not a mention of one in a sentence
+        ("一、任务\n（一）甲。具体见附件1\n附件1所列项目。\n", ["一", "一/一"]),
         # an inline list opened by a colon inside an article
         ("第五条　有下列情形之一的，予以处罚：（一）虚报；（二）挪用。\n第六条　附则。\n",
          ["第五条", "第五条/一", "第五条/二", "第六条"]),
@@ -167,6 +172,8 @@ def test_segment_enumeration_clauses(rules, text, expected):
         # 专栏N after a sentence end in run-on text; an unnumbered 专栏 mid-line is prose
         ("第一节　目标\n力争完成。专栏1　主要指标\n（一）甲。专栏内容见下。\n",
          [("第一节", "chapter", "目标"), ("第一节/专栏1", "column", "主要指标"), ("第一节/专栏1/（一）", "group", "甲")]),
+        # a year after 专栏 is no box number
+        ("1.建设平台。\n专栏　2025—2027年重点项目\n项目甲。\n", [("1", "item", "建设平台"), ("1/专栏", "column", "2025—2027年重点项目")]),
     ],
 )
 def test_segment_column_boxes(rules, text, expected):
@@ -212,6 +219,8 @@ def test_segment_skips_table_of_contents(rules, text, expected):
         ("1.目标:建成平台。\n", "目标"),
         ("（一）" + "很长的标题" * 9 + "\n", None),
         ("一、\n", None),
+        # an attached plan's title is the lines under its label, its period line included
+        ("附件1\n\n辽宁省人工智能行动方案\n（2025—2027年）\n\n为加快发展，制定本方案。\n", "辽宁省人工智能行动方案（2025—2027年）"),
     ],
 )
 def test_segment_titles(rules, text, title):

@@ -163,6 +163,13 @@ def test_find_targets_reads_ranges_and_bounds(text, expected, rules):
         ("游客满意度综合指数保持在85分以上。", ("85分以上", 85, "分")),
         ("到2027年，生物医药领域贷款余额达到300亿元。", ("300亿元", 30_000_000_000, "元")),
         ("每年新增涉农贷款不低于50亿元。", ("不低于50亿元", 5_000_000_000, "元")),
+        ("全区牛存栏稳定在７５０万头以上。", ("７５０万头以上", 7_500_000, "头")),
+        ("推广良种肉牛２万头（只）以上。", ("２万头（只）以上", 20_000, "头（只）")),
+        ("每年免疫疫苗３００万剂以上。", ("３００万剂以上", 3_000_000, "剂")),
+        ("到2027年，部署卫星150颗。", ("150颗", 150, "颗")),
+        # a share of what is to reach a state is an aim
+        ("到2026年，70%以上的县级党政机关建成节约型机关。", ("70%以上", 70, "%")),
+        ("力争一半以上的省辖市达到建设要求。", ("一半以上", 50, "%")),
     ],
 )
 def test_find_targets_folds_scale_words_and_shares(text, expected, rules):
@@ -205,6 +212,10 @@ def test_find_targets_marks_yearly_rates(text, expected, rules):
         "工业用地出让底价可按不低于工业用地出让最低价标准的70%执行。",
         "单笔贷款不超过500万元，对贷款给予贴息。",
         "这项工作十分重要，占全年任务的三分之一。",
+        # a passage reporting the past, its year in full-width digits
+        "２０２４年，全区牛存栏６８５万头、羊存栏４９２０万只。",
+        # counts describing the document
+        "从5个方面部署了18项重点任务。",
         "对营业收入超过1亿元的企业，研发投入年增长20%以上的，按增量的10%给予奖励。",
         "推动公共停车场对新能源汽车给予首次停车2小时内免费等优惠。",
         "对年营业收入超过5000万元的企业，投资规模超过1亿元的项目给予补助。",
@@ -239,6 +250,21 @@ def test_find_targets_marks_yearly_rates(text, expected, rules):
 )
 def test_find_targets_excludes_settings_names_and_facts(text, rules):
     assert quantities(text, rules) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a bound on the size of what is counted after it is scope
+        ("培育年营业收入超百亿元的核心零部件企业达到十家。", ["十家"]),
+        # a distance that defines a measure is part of its name
+        ("中心城区公共交通站点500米覆盖率达到100%。", ["100%"]),
+        # 任务 as the start of a longer word is no count of the document's tasks
+        ("每季度召开1次重点任务调度会。", ["1次"]),
+    ],
+)
+def test_find_targets_keeps_only_the_aim_of_a_clause(text, expected, rules):
+    assert [q[0] for q in quantities(text, rules)] == expected
 
 
 @pytest.mark.parametrize(
