@@ -29,6 +29,7 @@ def rows(text, rules):
         ("2025年12月31日前报送。", ("deadline", "2025年12月31日前", 2025, 12, 31, None)),
         ("2027年前建成体系。", ("deadline", "2027年前", 2027, None, None, None)),
         ("２０２９年前完成。", ("deadline", "２０２９年前", 2029, None, None, None)),
+        ("展望2030年，力争突破1000亿元。", ("deadline", "展望2030年", 2030, None, None, None)),
     ],
 )
 def test_find_dates_reads_deadlines(text, expected, rules):
