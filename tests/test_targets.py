@@ -187,6 +187,7 @@ def test_find_targets_folds_scale_words_and_shares(text, expected, rules):
         ("建设20个示范社区。", ("20个", None)),
         ("年飞行架次超过50万架次。", ("超过50万架次", "年")),
         ("全年新增开放公共数据集1000个以上。", ("1000个以上", None)),
+        ("建成养殖基地，年出栏牛羊５００万头（只）。", ("５００万头（只）", "年")),
     ],
 )
 def test_find_targets_marks_yearly_rates(text, expected, rules):
