@@ -48,6 +48,8 @@ _WRAP_MAX_AVERAGE, _WRAP_MIN_WIDTH, _WRAP_SLACK, _WRAP_FULL_SHARE = 60, 16, 2, 0
 _INDENT = (" ", "\t", "\u3000")
 
 METADATA_KEYS = ("title", "date", "link")
+# libyaml's parser when PyYAML has it: six times faster, the same safe constructor
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -56,7 +58,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     if not match:
         return {}, text
     try:
-        data = yaml.safe_load(match.group(1))
+        data = yaml.load(match.group(1), Loader=_YAML_LOADER)
     except yaml.YAMLError:
         data = None  # not front matter after all: leave the text untouched
     if not isinstance(data, dict):
