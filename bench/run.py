@@ -370,7 +370,7 @@ def stage_times(docs, rules) -> dict[str, float]:
     from pipeline.dates import find_dates
     from pipeline.docfields import document_fields
     from pipeline.measures import segment
-    from pipeline.targets import assign_years, find_targets, outside_review_sections
+    from pipeline.targets import assign_years, find_targets, outside_reviews_and_conditions
 
     times = dict.fromkeys(("document fields", "measures (segment)", "dates", "targets", "agencies"), 0.0)
     try:
@@ -383,7 +383,7 @@ def stage_times(docs, rules) -> dict[str, float]:
             t2 = time.perf_counter()
             dates = find_dates(text, rules.dates)
             t3 = time.perf_counter()
-            targets = outside_review_sections(find_targets(text, rules.targets), measures, rules.targets)
+            targets = outside_reviews_and_conditions(find_targets(text, rules.targets), measures, text, rules.targets)
             assign_years(targets, dates, text, measures, rules.targets)
             t4 = time.perf_counter()
             canonicalize(find_agencies(text, rules.agencies), fields.region, rules.agencies)

@@ -17,7 +17,7 @@ from .ingest import doc_id_for, read_document, source_name
 from .measures import segment
 from .model import Measure, SourceDocument
 from .ruleset import RuleSet
-from .targets import assign_years, find_targets, outside_review_sections
+from .targets import assign_years, find_targets, outside_reviews_and_conditions
 
 
 @dataclass
@@ -125,7 +125,7 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
         "pipeline_version": PIPELINE_VERSION, "rules_version": rules_version,
     } for row_id, d, (measure_id, _) in zip(_row_ids(f"{doc_id}-d", len(dates)), dates, index.places(dates))]
 
-    targets = outside_review_sections(find_targets(text, rules.targets), measures, rules.targets)
+    targets = outside_reviews_and_conditions(find_targets(text, rules.targets), measures, text, rules.targets)
     one_year = fields.period_start == fields.period_end and fields.period_start   # a year's work plan
     assign_years(targets, dates, text, measures, rules.targets, one_year or None)
     rows.tables["targets"] = [{

@@ -50,6 +50,7 @@ _TOP_SPEC = {
     "clause_breaks": Field(str, pattern=True),
     "sentence_breaks": Field(str, pattern=True),
     "deadline_label": Field(str, pattern=True),
+    "condition_lists": Field(str, pattern=True),
     "verb_particles": Field(str, pattern=True),
     "per_year": Field(dict),
     "history": Field(dict),
@@ -155,6 +156,7 @@ class TargetRules:
     per_year_cues: regex.Pattern    # 每年…: the whole clause is yearly
     per_year_attributes: regex.Pattern  # 年产…: only the next quantity is yearly
     review_sections: regex.Pattern  # titles of measures that review the past (发展基础)
+    condition_lists: regex.Pattern  # ends the own text of a measure whose children are conditions
     commitment: regex.Pattern       # a commitment verb ending the text before a quantity
     any_commitment: regex.Pattern   # a commitment verb anywhere
     clause_start: regex.Pattern     # searched backwards from a quantity
@@ -243,6 +245,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
         per_year_cues=regex.compile(per_year["cues"]),
         per_year_attributes=regex.compile(per_year["attribute_cues"]),
         review_sections=regex.compile(history["sections"]),
+        condition_lists=regex.compile(top["condition_lists"]),
         commitment=commitment,
         any_commitment=regex.compile(verb_alternation),
         clause_start=regex.compile(f"(?r){top['clause_breaks']}"),
@@ -895,18 +898,23 @@ def _share_comparator(run: list[Target], rules: TargetRules) -> None:
             target.comparator = comparator
 
 
-def outside_review_sections(targets: list[Target], measures: list[Measure], rules: TargetRules) -> list[Target]:
+def outside_reviews_and_conditions(targets: list[Target], measures: list[Measure], text: str,
+                                   rules: TargetRules) -> list[Target]:
     """The targets that stand outside measures reviewing the past or the situation
-    (`第一节　发展基础`, `一、发展现状`) and their children: numbers there are statistics."""
-    reviewed: list[bool] = []
+    (`第一节　发展基础`, `一、发展现状`) and their children, where numbers are statistics,
+    and outside the children of a measure that lists conditions (`应当具备下列条件：`),
+    where they are thresholds."""
+    excluded: list[bool] = []
     for m in measures:                        # parents come before their children
-        reviewed.append(bool(m.title and rules.review_sections.search(m.title))
-                        or (m.parent_ordinal is not None and reviewed[m.parent_ordinal]))
-    if not any(reviewed):
+        parent = measures[m.parent_ordinal] if m.parent_ordinal is not None else None
+        excluded.append(bool(m.title and rules.review_sections.search(m.title))
+                        or (parent is not None and (excluded[parent.ordinal] or rules.condition_lists.search(
+                            text, parent.char_start, parent.char_end) is not None)))
+    if not any(excluded):
         return targets
     starts = [m.char_start for m in measures]
     return [t for t in targets
-            if not ((k := bisect.bisect_right(starts, t.char_start) - 1) >= 0 and reviewed[k])]
+            if not ((k := bisect.bisect_right(starts, t.char_start) - 1) >= 0 and excluded[k])]
 
 
 # --- years ----------------------------------------------------------------------

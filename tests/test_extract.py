@@ -41,11 +41,15 @@ def test_extract_document_places_annotations(tmp_path, body, paths):
          ["50个"]),
         # an explainer's background
         ("一、出台背景\n全省已集聚企业200余家。\n二、主要目标\n到2027年，培育企业300家。", ["300家"]),
+        # the items of a list of conditions hold thresholds
+        ("第五条　申请认定，应当同时具备下列条件：\n（一）孵化场地面积不低于3000平方米；\n（二）在孵企业不少于30家。\n"
+         "第六条　到2027年，认定孵化器50家以上。", ["50家以上"]),
+        ("第八条　在孵企业满足下列条件之一的，视为毕业企业：\n（一）营业收入累计超过1000万元。\n", []),
         # any other title keeps its targets
         ("一、夯实发展基础\n建成5G基站10万个。", ["10万个"]),
     ],
 )
-def test_extract_document_keeps_no_targets_in_review_sections(tmp_path, body, quantities):
+def test_extract_document_keeps_no_targets_in_reviews_or_condition_lists(tmp_path, body, quantities):
     path = tmp_path / "plan.txt"
     path.write_text("数字经济发展规划\n" + body + "\n", encoding="utf-8")
     rows = extract_document(read_document(path, tmp_path), load_ruleset())
