@@ -109,6 +109,12 @@ def _match(gold: Counter, predicted: Counter, prf: PRF, doc: str) -> set:
     return set(gold) & set(predicted)
 
 
+def _in_order(keys: set) -> list:
+    """Matched keys in a stable order; a target before the first measure has no path (None)."""
+    return sorted(keys, key=lambda key: tuple("" if part is None else part for part in key)
+                  if isinstance(key, tuple) else key)
+
+
 def _norm(value):
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
@@ -138,7 +144,7 @@ def score(gold_docs: list[dict], outputs: dict[str, list[dict]]) -> Report:
         got_measures = {m["path"]: m for m in predicted.get("measures", [])}
         matched = _match(Counter(m["path"] for m in gold["measures"]),
                          Counter(m["path"] for m in predicted.get("measures", [])), report.measures, name)
-        for path in sorted(matched):
+        for path in _in_order(matched):
             g, p = gold_measures[path], got_measures[path]
             for attr in ("title", "level", "kind"):
                 report.acc(f"measure.{attr}").add(g[attr] == p[attr], f"{name} {path}: gold {g[attr]!r}, got {p[attr]!r}")
@@ -158,7 +164,7 @@ def score(gold_docs: list[dict], outputs: dict[str, list[dict]]) -> Report:
             got_targets.setdefault((t["measure_path"], t["quantity_text"]), []).append(t)
         matched = _match(Counter({k: len(v) for k, v in gold_targets.items()}),
                          Counter({k: len(v) for k, v in got_targets.items()}), report.targets, name)
-        for key in sorted(matched):
+        for key in _in_order(matched):
             for g, p in zip(gold_targets[key], got_targets[key]):
                 for attr in TARGET_ATTRIBUTES:
                     report.acc(f"target.{attr}").add(_norm(g[attr]) == _norm(p[attr]),

@@ -81,6 +81,8 @@ def rows(text, rules):
           ("各省级人民政府", "responsible", 1, 1)]),
         # … but not a key inside a sentence
         ("各地要明确责任单位：由市级部门统筹推进。", []),
+        # … nor a web page's footer naming the site's owner
+        ("网站地图\n主办单位：佛山市人民政府办公室\n", []),
     ],
 )
 def test_find_agencies_roles_and_positions(rules, text, expected):

@@ -170,6 +170,11 @@ def test_find_targets_reads_ranges_and_bounds(text, expected, rules):
         ("新增算力资源2万核。", ("2万核", 20_000, "核")),
         ("形成12英寸晶圆月产能3万片。", ("3万片", 30_000, "片")),
         ("提升排涝能力至1000立方米/秒。", ("1000立方米/秒", 1000, "立方米/秒")),
+        ("将改造成本控制在600元/平方米以内。", ("600元/平方米以内", 600, "元/平方米")),
+        ("工业用地亩均税收达到35万元/亩以上。", ("35万元/亩以上", 350_000, "元/亩")),
+        ("到2027年，动力电池产能达到300吉瓦时以上。", ("300吉瓦时以上", 300, "吉瓦时")),
+        ("户均配电容量提高到3千伏安。", ("3千伏安", 3, "千伏安")),
+        ("改造老旧住宅3幢。", ("3幢", 3, "幢")),
         # a cost brought down is an aim; a year-on-year change in a plan too
         ("社会物流总费用与地区生产总值的比率降至12.5%以下。", ("12.5%以下", 12.5, "%")),
         ("推动口岸物流综合费用降低10%。", ("10%", 10, "%")),
@@ -222,6 +227,8 @@ def test_find_targets_marks_yearly_rates(text, expected, rules):
         "这项工作十分重要，占全年任务的三分之一。",
         # a passage reporting the past, its year in full-width digits
         "２０２４年，全区牛存栏６８５万头、羊存栏４９２０万只。",
+        # a subsidy's rate in percentage points
+        "对符合条件的项目给予贷款贴息，贴息比例不超过2个百分点。",
         # counts describing the document
         "从5个方面部署了18项重点任务。",
         # phases, heights qualifying a noun, periods set by the rules
