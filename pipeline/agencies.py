@@ -79,6 +79,8 @@ class AgencyRules:
     official_start: regex.Pattern
     bare_after: regex.Pattern
     bare_role: str
+    cell_separator: regex.Pattern           # between the cells of a table row written out as a line
+    task_column: regex.Pattern              # the header cell of a task-division table's task column
     known: frozenset[str]
     known_compounds: regex.Pattern | None   # known names holding a conjunction
     central: dict[str, str]
@@ -95,7 +97,9 @@ _TOP = {
     "role_keys": Field(list), "role_verbs": Field(list, items=str, pattern=True),
     "notes": Field(list), "list_end": Field(str, pattern=True), "conjunctions": Field(str, pattern=True),
     "drop_prefix": Field(str, pattern=True), "agency": Field(dict), "bare_list": Field(dict),
+    "task_table": Field(dict),
 }
+_TASK_TABLE = {"cell_separator": Field(str, pattern=True), "task_column": Field(str, pattern=True)}
 _ANNOTATION = {"pattern": Field(str, pattern=True), "trigger": Field(str, pattern=True),
                "key_brackets": Field(dict, required=False)}
 _ROLE_KEY = {"pattern": Field(str, pattern=True), "role": Field(str, choices=ROLES)}
@@ -115,6 +119,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> AgencyRules:
     line = getattr(top["annotation"], "key_lines", {}).get("pattern")
     agency = check_mapping(top["agency"], _AGENCY, path, "agency")
     bare = check_mapping(top["bare_list"], _BARE, path, "bare_list")
+    table = check_mapping(top["task_table"], _TASK_TABLE, path, "task_table")
     pattern = compile_pattern(annotation["pattern"], path, line, "annotation.pattern")
     if "content" not in pattern.groupindex:
         raise RuleError(path, line, "annotation.pattern must capture the content as (?P<content>…)")
@@ -149,6 +154,8 @@ def load_rules(rules_dir: Path = RULES_DIR) -> AgencyRules:
         official_start=regex.compile(agency["official_start"]),
         bare_after=regex.compile(bare["after"]),
         bare_role=bare["role"],
+        cell_separator=regex.compile(table["cell_separator"]),
+        task_column=regex.compile(table["task_column"]),
         known=known,
         known_compounds=regex.compile("|".join(map(regex.escape, compounds))) if compounds else None,
         central=central,
@@ -268,6 +275,65 @@ def find_agencies(text: str, rules: AgencyRules, annexes: tuple[int, ...] = ()) 
         )
         index += 1
     return agencies
+
+
+def find_table_agencies(text: str, titles: list[str | None], rules: AgencyRules, first_index: int) -> list[Agency]:
+    """Agencies of task-division tables written out line by line: each row whose task cell
+    is the title of exactly one measure (`titles`, by ordinal) is an annotation of it, its
+    role cells read as `KEY：list` parts. Annotations are numbered on from `first_index`."""
+    by_title: dict[str, list[int]] = {}
+    for ordinal, title in enumerate(titles):
+        if title:
+            by_title.setdefault(title, []).append(ordinal)
+    agencies: list[Agency] = []
+    index = first_index
+    for hint in rules.task_column.finditer(text):          # a header holds a task column
+        line_start = text.rfind("\n", 0, hint.start()) + 1
+        if agencies and agencies[-1].char_end > line_start:
+            continue                                        # a row of a table already read
+        header = _task_header(_cells(text, line_start, rules), rules)
+        if header is None:
+            continue
+        task, roles, width = header
+        row_start = text.find("\n", line_start) + 1
+        while row_start and (cells := _cells(text, row_start, rules)) and len(cells) == width:
+            measures = by_title.get(cells[task][2], [])
+            names = [n for column, role in roles for n in _cell_names(text, cells[column], role, rules)]
+            if len(measures) == 1 and names:
+                agencies.extend(Agency(text[n.start:n.end], n.role, position, index, n.start, n.end,
+                                       measure=measures[0]) for position, n in enumerate(names, start=1))
+                index += 1
+            row_start = text.find("\n", row_start) + 1
+    return agencies
+
+
+def _cells(text: str, line_start: int, rules: AgencyRules) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each cell of the line at `line_start`, cut at the cell separator;
+    none for a line of one cell."""
+    line_end = text.find("\n", line_start)
+    line_end = len(text) if line_end < 0 else line_end
+    cells, start = [], line_start
+    for separator in rules.cell_separator.finditer(text, line_start, line_end):
+        if separator.start() > start:
+            cells.append((start, separator.start(), text[start:separator.start()]))
+        start = separator.end()
+    if start < line_end:
+        cells.append((start, line_end, text[start:line_end]))
+    return cells if len(cells) > 1 else []
+
+
+def _task_header(cells: list[tuple[int, int, str]], rules: AgencyRules) -> tuple[int, list[tuple[int, str]], int] | None:
+    """A header row: its task column, its role columns with their roles, and its width."""
+    tasks = [k for k, (_, _, cell) in enumerate(cells) if rules.task_column.fullmatch(cell)]
+    roles = [(k, role) for k, (_, _, cell) in enumerate(cells) if (role := _role_of(cell, rules))]
+    return (tasks[0], roles, len(cells)) if len(tasks) == 1 and roles else None
+
+
+def _cell_names(text: str, cell: tuple[int, int, str], role: str, rules: AgencyRules) -> list[_Name]:
+    start, _, content = cell
+    masked = _mask_nested(content)
+    return [n for lo, hi in _pieces(masked, 0, len(masked), rules.part_separators)
+            for n in _names(text, masked, lo, hi, start, role, rules) if is_agency(text[n.start:n.end], rules)]
 
 
 def _after_sentence(text: str, opening: int, rules: AgencyRules) -> bool:

@@ -9,7 +9,7 @@ from itertools import takewhile
 from pathlib import Path
 
 from . import PIPELINE_VERSION
-from .agencies import canonicalize, find_agencies
+from .agencies import canonicalize, find_agencies, find_table_agencies
 from .dates import find_dates
 from .docfields import document_fields
 from .errors import InputError, PipelineError
@@ -54,9 +54,10 @@ class _MeasureIndex:
     def annotation_places(self, agencies: list) -> list[tuple[str | None, str | None]]:
         """As `places`, except that an annotation closing the last clause of a 一是…二是…
         run, when no other clause of the run is annotated, names who carries the whole
-        paragraph: it belongs to the run's parent."""
+        paragraph: it belongs to the run's parent; and a table row's belongs to its measure."""
         measures, starts, id_path = self._measures, self._starts, self._id_path
-        entries = [bisect.bisect_right(starts, a.char_start) for a in agencies]
+        entries = [a.measure + 1 if a.measure is not None else bisect.bisect_right(starts, a.char_start)
+                   for a in agencies]
         annotated = set(entries)
         for k, entry in enumerate(entries):
             measure = measures[entry - 1] if entry else None
@@ -139,6 +140,8 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
 
     annexes = tuple(m.start() for m in rules.numbering.appendix_start.finditer(text))
     agencies = find_agencies(text, rules.agencies, annexes)
+    agencies += find_table_agencies(text, [m.title for m in measures], rules.agencies,
+                                    first_index=max((a.annotation for a in agencies), default=-1) + 1)
     canonicalize(agencies, fields.region, rules.agencies)
     rows.tables["agencies"] = [{
         "doc_id": doc_id, "agency_id": row_id, "measure_id": measure_id,

@@ -65,6 +65,7 @@ class Agency:
     char_start: int
     char_end: int
     name_canonical: str | None = None
+    measure: int | None = None   # ordinal of the measure it belongs to when it stands apart (a table row)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 
 import pytest
 
-from pipeline.agencies import canonicalize, find_agencies, load_rules, split_names
+from pipeline.agencies import canonicalize, find_agencies, find_table_agencies, load_rules, split_names
 from pipeline.errors import RuleError
 from pipeline.rules import RULES_DIR
 
@@ -253,3 +253,39 @@ def test_load_rules_bad_file_names_line(broken_rules, file, old, new, message):
         load_rules(rules_dir)
     assert (raised.value.path, raised.value.line) == (str(path), line)
     assert message in raised.value.reason
+
+
+TABLE = ("附件\n重点任务分工表\n序号　重点任务　牵头单位　配合单位　完成时限\n"
+         "1　建设中试平台　省科技厅、省发展改革委　省经信厅，各市州人民政府　2028年底前\n"
+         "2　培育服务机构　省科技厅　—　持续推进\n"
+         "3　不在正文的任务　省财政厅　省审计厅　2027年底前\n")
+
+
+@pytest.mark.parametrize(
+    ("titles", "expected"),
+    [
+        # each row whose task names one measure is an annotation of it, lead cells first
+        (["建设中试平台", "培育服务机构"],
+         [("省科技厅", "lead", 1, 5, 0), ("省发展改革委", "lead", 2, 5, 0), ("省经信厅", "support", 3, 5, 0),
+          ("各市州人民政府", "support", 4, 5, 0), ("省科技厅", "lead", 1, 6, 1)]),
+        # a task no measure is titled with, or two measures are, gives nothing
+        (["建设中试平台", "建设中试平台", "培育服务机构"], [("省科技厅", "lead", 1, 5, 2)]),
+        ([], []),
+    ],
+)
+def test_find_table_agencies_reads_a_task_division_table(rules, titles, expected):
+    found = find_table_agencies(TABLE, titles, rules, first_index=5)
+    for agency in found:
+        assert TABLE[agency.char_start:agency.char_end] == agency.name
+    assert [(a.name, a.role, a.position, a.annotation, a.measure) for a in found] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "二、重点任务\n（一）建设中试平台。\n",                        # a heading naming tasks is no header
+        "序号　重点任务　完成时限\n1　建设中试平台　2028年底前\n",     # no role column
+    ],
+)
+def test_find_table_agencies_needs_a_header_with_task_and_role_columns(rules, text):
+    assert find_table_agencies(text, ["建设中试平台"], rules, first_index=0) == []

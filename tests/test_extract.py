@@ -70,3 +70,13 @@ def test_extract_document_gives_a_one_year_plan_its_year(tmp_path, title, years)
     path.write_text(title + "\n一、重点任务\n1.新增上云企业1万家。\n2.到2027年建成数据中心5个。\n", encoding="utf-8")
     rows = extract_document(read_document(path, tmp_path), load_ruleset())
     assert [row["year"] for row in rows.tables["targets"]] == years
+
+
+def test_extract_document_places_a_task_table_row_on_its_measure(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text("关于加快中试平台建设的行动方案\n一、重点任务\n（一）建设中试平台。到2027年建成10个。\n"
+                    "（二）培育服务机构。\n附件\n序号　重点任务　牵头单位　配合单位\n"
+                    "1　建设中试平台　省科技厅　省财政厅\n2　培育服务机构　省教育厅　—\n", encoding="utf-8")
+    rows = extract_document(read_document(path, tmp_path), load_ruleset())
+    assert [(a["measure_path"], a["name"], a["role"]) for a in rows.tables["agencies"]] == [
+        ("一/一", "省科技厅", "lead"), ("一/一", "省财政厅", "support"), ("一/二", "省教育厅", "lead")]
