@@ -30,6 +30,8 @@ def rows(text, rules):
         ("2027年前建成体系。", ("deadline", "2027年前", 2027, None, None, None)),
         ("２０２９年前完成。", ("deadline", "２０２９年前", 2029, None, None, None)),
         ("展望2030年，力争突破1000亿元。", ("deadline", "展望2030年", 2030, None, None, None)),
+        # a deadline qualifying a noun is no deadline of the text (2000年底前建成的小区)
+        ("改造2000年底前建成的老旧小区。", ("point", "2000年底", 2000, None, None, None)),
     ],
 )
 def test_find_dates_reads_deadlines(text, expected, rules):

@@ -342,6 +342,10 @@ def test_find_targets_keeps_only_the_aim_of_a_clause(text, expected, rules):
         # a share cut or shortened counts what is cut, not the cutting
         ("“一件事”办理时间压减50%以上。", [("50%以上", "“一件事”办理时间")]),
         ("中试服务项目平均周期缩短30%。", [("30%", "中试服务项目平均周期")]),
+        # what stands between the counted thing and its quantity is no part of it
+        ("重点企业新产品研发周期平均缩短20%。", [("20%", "重点企业新产品研发周期")]),
+        ("渔船动态监控覆盖率保持100%。", [("100%", "渔船动态监控覆盖率")]),
+        ("项目综合改造成本原则上控制在600元/平方米以内。", [("600元/平方米以内", "项目综合改造成本")]),
         # a list before the verb is who acts
         ("北京、天津、河北分别新建加氢站12座、11座、15座。",
          [("12座", "加氢站"), ("11座", "加氢站"), ("15座", "加氢站")]),
