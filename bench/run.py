@@ -366,11 +366,10 @@ def scaling(docs, rules, processes: int, chunk: int = 50) -> Throughput:
 def stage_times(docs, rules) -> dict[str, float]:
     """Seconds per extraction stage over `docs`, calling the stages as extract_document does;
     empty if their signatures have changed (then read the profile instead)."""
-    from pipeline.agencies import canonicalize, find_agencies
     from pipeline.dates import find_dates
     from pipeline.docfields import document_fields
+    from pipeline.extract import document_agencies, document_targets
     from pipeline.measures import segment
-    from pipeline.targets import assign_years, find_targets, outside_reviews_and_conditions
 
     times = dict.fromkeys(("document fields", "measures (segment)", "dates", "targets", "agencies"), 0.0)
     try:
@@ -383,10 +382,9 @@ def stage_times(docs, rules) -> dict[str, float]:
             t2 = time.perf_counter()
             dates = find_dates(text, rules.dates)
             t3 = time.perf_counter()
-            targets = outside_reviews_and_conditions(find_targets(text, rules.targets), measures, text, rules.targets)
-            assign_years(targets, dates, text, measures, rules.targets)
+            document_targets(text, measures, dates, fields, rules)
             t4 = time.perf_counter()
-            canonicalize(find_agencies(text, rules.agencies), fields.region, rules.agencies)
+            document_agencies(text, measures, fields, rules)
             t5 = time.perf_counter()
             for name, seconds in zip(times, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
                 times[name] += seconds

@@ -287,10 +287,11 @@ def find_table_agencies(text: str, titles: list[str | None], rules: AgencyRules,
             by_title.setdefault(title, []).append(ordinal)
     agencies: list[Agency] = []
     index = first_index
+    read_to = 0                                             # the end of the last table read
     for hint in rules.task_column.finditer(text):          # a header holds a task column
         line_start = text.rfind("\n", 0, hint.start()) + 1
-        if agencies and agencies[-1].char_end > line_start:
-            continue                                        # a row of a table already read
+        if line_start < read_to:
+            continue
         header = _task_header(_cells(text, line_start, rules), rules)
         if header is None:
             continue
@@ -304,6 +305,7 @@ def find_table_agencies(text: str, titles: list[str | None], rules: AgencyRules,
                                        measure=measures[0]) for position, n in enumerate(names, start=1))
                 index += 1
             row_start = text.find("\n", row_start) + 1
+        read_to = row_start or len(text)
     return agencies
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import regex
 
-from . import agencies
+from . import agencies, measures
 from .errors import RuleError
 from .model import DocumentFields, SourceDocument
 from .rules import RULES_DIR, Field, check_list, check_mapping, compile_pattern, read_yaml
@@ -64,7 +64,7 @@ class DocumentRules:
     date_line: regex.Pattern
     date_header_lines: int
     date_tail_lines: int
-    annex_start: regex.Pattern
+    annex_start: regex.Pattern              # numbering.yaml's appendix_start: the body ends before an annex
     url_labelled: regex.Pattern
     regions: dict[str, Region]              # by full and short name
     region_names: re.Pattern                # any full or short name
@@ -84,8 +84,7 @@ _TITLE = {"header_lines": Field(int), "max_chars": Field(int), "continued": _P, 
 _ISSUERS = {"before_about": _P, "separators": _P, "not_issuer": _P, "joint_release": _P, "central": _P}
 _NUMBER = {"header_lines": Field(int), "line": _P, "labelled": _P}
 _PERIOD = {"title": _P, "five_year_plans": Field(dict), "text": Field(list, items=str, pattern=True)}
-_PUBLISHED = {"labelled": _P, "date_line": Field(str), "header_lines": Field(int), "tail_lines": Field(int),
-              "annex_start": _P}
+_PUBLISHED = {"labelled": _P, "date_line": Field(str), "header_lines": Field(int), "tail_lines": Field(int)}
 _URL = {"labelled": _P}
 _REGIONS = {"municipalities": Field(list, items=str), "district": _P, "not_district": _P,
             "provinces": Field(list), "min_body_mentions": Field(int)}
@@ -93,7 +92,8 @@ _PROVINCE = {"name": Field(str), "short": Field(str), "cities": Field(list, item
 
 
 def load_rules(rules_dir: Path = RULES_DIR) -> DocumentRules:
-    """Read and validate documents.yaml (and the agency rules it cuts issuers with)."""
+    """Read and validate documents.yaml (and the agency rules it cuts issuers with, the numbering
+    rules that say where an annex starts)."""
     path = Path(rules_dir) / "documents.yaml"
     top = check_mapping(read_yaml(path), _TOP, path, "documents")
     title = check_mapping(top["title"], _TITLE, path, "title")
@@ -129,7 +129,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> DocumentRules:
         date_line=_date_line(published["date_line"], path, top["published_date"]),
         date_header_lines=published["header_lines"],
         date_tail_lines=published["tail_lines"],
-        annex_start=regex.compile(published["annex_start"], regex.M),
+        annex_start=measures.load_rules(rules_dir).appendix_start,
         url_labelled=_with_group(url["labelled"], "url", path, top["source_url"], "labelled"),
         regions=table,
         region_names=_longest_name(table),

@@ -15,7 +15,7 @@ from .docfields import document_fields
 from .errors import InputError, PipelineError
 from .ingest import doc_id_for, read_document, source_name
 from .measures import segment
-from .model import Measure, SourceDocument
+from .model import Agency, DateMention, DocumentFields, Measure, SourceDocument, Target
 from .ruleset import RuleSet
 from .targets import assign_years, find_targets, outside_reviews_and_conditions
 
@@ -126,9 +126,7 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
         "pipeline_version": PIPELINE_VERSION, "rules_version": rules_version,
     } for row_id, d, (measure_id, _) in zip(_row_ids(f"{doc_id}-d", len(dates)), dates, index.places(dates))]
 
-    targets = outside_reviews_and_conditions(find_targets(text, rules.targets), measures, text, rules.targets)
-    one_year = fields.period_start == fields.period_end and fields.period_start   # a year's work plan
-    assign_years(targets, dates, text, measures, rules.targets, one_year or None)
+    targets = document_targets(text, measures, dates, fields, rules)
     rows.tables["targets"] = [{
         "doc_id": doc_id, "target_id": row_id, "measure_id": measure_id,
         "measure_path": path, "quantity_text": t.quantity_text,
@@ -138,11 +136,7 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
         "pipeline_version": PIPELINE_VERSION, "rules_version": rules_version,
     } for row_id, t, (measure_id, path) in zip(_row_ids(f"{doc_id}-t", len(targets)), targets, index.places(targets))]
 
-    annexes = tuple(m.start() for m in rules.numbering.appendix_start.finditer(text))
-    agencies = find_agencies(text, rules.agencies, annexes)
-    agencies += find_table_agencies(text, [m.title for m in measures], rules.agencies,
-                                    first_index=max((a.annotation for a in agencies), default=-1) + 1)
-    canonicalize(agencies, fields.region, rules.agencies)
+    agencies = document_agencies(text, measures, fields, rules)
     rows.tables["agencies"] = [{
         "doc_id": doc_id, "agency_id": row_id, "measure_id": measure_id,
         "measure_path": path, "annotation": a.annotation, "position": a.position,
@@ -152,6 +146,26 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
     } for row_id, a, (measure_id, path) in zip(_row_ids(f"{doc_id}-a", len(agencies)), agencies,
                                                  index.annotation_places(agencies))]
     return rows
+
+
+def document_targets(text: str, measures: list[Measure], dates: list[DateMention], fields: DocumentFields,
+                     rules: RuleSet) -> list[Target]:
+    """The targets outside reviews and condition lists, each with the deadline that governs it."""
+    targets = outside_reviews_and_conditions(find_targets(text, rules.targets), measures, text, rules.targets)
+    one_year = fields.period_start == fields.period_end and fields.period_start   # a year's work plan
+    assign_years(targets, dates, text, measures, rules.targets, one_year or None)
+    return targets
+
+
+def document_agencies(text: str, measures: list[Measure], fields: DocumentFields, rules: RuleSet) -> list[Agency]:
+    """The agencies of the annotations (a `下同` ending at an annex) and of task-division
+    tables, with their canonical names."""
+    annexes = tuple(m.start() for m in rules.numbering.appendix_start.finditer(text))
+    agencies = find_agencies(text, rules.agencies, annexes)
+    agencies += find_table_agencies(text, [m.title for m in measures], rules.agencies,
+                                    first_index=max((a.annotation for a in agencies), default=-1) + 1)
+    canonicalize(agencies, fields.region, rules.agencies)
+    return agencies
 
 
 def extract_files(paths: list[Path], raw_dir: Path, rules: RuleSet) -> Rows:

@@ -542,11 +542,14 @@ def _heading_only(rest: str, rules: NumberingRules) -> bool:
     return len(rest) <= rules.title_max and not rules.trailing.search(rest)
 
 
+_BLANK_LINE = regex.compile(r"\n[ \t\u3000]*\n")
+
+
 def _title_below(text: str, end: int, stop: int, rules: NumberingRules) -> str | None:
     """The lines under a label alone on its line, up to a blank line (an attached plan's title
     and its period line: `辽宁省…行动方案` / `（2025—2027年）`)."""
     block = text[end:stop].strip()
-    blank = regex.search(r"\n[ \t\u3000]*\n", block)
+    blank = _BLANK_LINE.search(block)
     return _short("".join(line.strip() for line in block[:blank.start() if blank else len(block)].splitlines()), rules)
 
 

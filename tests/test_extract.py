@@ -9,6 +9,13 @@ from pipeline.ruleset import load_ruleset
 PARAGRAPH = "一、重点任务\n（一）完善冷链设施。"
 
 
+def extracted(tmp_path, text):
+    """The tables of `text` saved as a plan and extracted."""
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    return extract_document(read_document(path, tmp_path), load_ruleset()).tables
+
+
 @pytest.mark.parametrize(
     ("body", "paths"),
     [
@@ -26,10 +33,8 @@ PARAGRAPH = "一、重点任务\n（一）完善冷链设施。"
     ],
 )
 def test_extract_document_places_annotations(tmp_path, body, paths):
-    path = tmp_path / "plan.txt"
-    path.write_text("关于加快冷链物流发展的实施意见\n" + body + "\n", encoding="utf-8")
-    rows = extract_document(read_document(path, tmp_path), load_ruleset())
-    assert [row["measure_path"] for row in rows.tables["agencies"]] == paths
+    tables = extracted(tmp_path, "关于加快冷链物流发展的实施意见\n" + body + "\n")
+    assert [row["measure_path"] for row in tables["agencies"]] == paths
 
 
 @pytest.mark.parametrize(
@@ -50,10 +55,8 @@ def test_extract_document_places_annotations(tmp_path, body, paths):
     ],
 )
 def test_extract_document_keeps_no_targets_in_reviews_or_condition_lists(tmp_path, body, quantities):
-    path = tmp_path / "plan.txt"
-    path.write_text("数字经济发展规划\n" + body + "\n", encoding="utf-8")
-    rows = extract_document(read_document(path, tmp_path), load_ruleset())
-    assert [row["quantity_text"] for row in rows.tables["targets"]] == quantities
+    tables = extracted(tmp_path, "数字经济发展规划\n" + body + "\n")
+    assert [row["quantity_text"] for row in tables["targets"]] == quantities
 
 
 @pytest.mark.parametrize(
@@ -66,17 +69,13 @@ def test_extract_document_keeps_no_targets_in_reviews_or_condition_lists(tmp_pat
     ],
 )
 def test_extract_document_gives_a_one_year_plan_its_year(tmp_path, title, years):
-    path = tmp_path / "plan.txt"
-    path.write_text(title + "\n一、重点任务\n1.新增上云企业1万家。\n2.到2027年建成数据中心5个。\n", encoding="utf-8")
-    rows = extract_document(read_document(path, tmp_path), load_ruleset())
-    assert [row["year"] for row in rows.tables["targets"]] == years
+    tables = extracted(tmp_path, title + "\n一、重点任务\n1.新增上云企业1万家。\n2.到2027年建成数据中心5个。\n")
+    assert [row["year"] for row in tables["targets"]] == years
 
 
 def test_extract_document_places_a_task_table_row_on_its_measure(tmp_path):
-    path = tmp_path / "plan.txt"
-    path.write_text("关于加快中试平台建设的行动方案\n一、重点任务\n（一）建设中试平台。到2027年建成10个。\n"
-                    "（二）培育服务机构。\n附件\n序号　重点任务　牵头单位　配合单位\n"
-                    "1　建设中试平台　省科技厅　省财政厅\n2　培育服务机构　省教育厅　—\n", encoding="utf-8")
-    rows = extract_document(read_document(path, tmp_path), load_ruleset())
-    assert [(a["measure_path"], a["name"], a["role"]) for a in rows.tables["agencies"]] == [
+    tables = extracted(tmp_path, "关于加快中试平台建设的行动方案\n一、重点任务\n（一）建设中试平台。到2027年建成10个。\n"
+                                 "（二）培育服务机构。\n附件\n序号　重点任务　牵头单位　配合单位\n"
+                                 "1　建设中试平台　省科技厅　省财政厅\n2　培育服务机构　省教育厅　—\n")
+    assert [(a["measure_path"], a["name"], a["role"]) for a in tables["agencies"]] == [
         ("一/一", "省科技厅", "lead"), ("一/一", "省财政厅", "support"), ("一/二", "省教育厅", "lead")]

@@ -62,6 +62,14 @@ def found(text, rules):
     return targets
 
 
+def years_of(text, rules, date_rules, plan_year=None):
+    """The year assign_years gives each target of `text`."""
+    targets = find_targets(text, rules)
+    assign_years(targets, find_dates(text, date_rules), text, segment(text, load_numbering_rules(RULES_DIR)), rules,
+                 plan_year)
+    return [t.year for t in targets]
+
+
 def quantities(text, rules):
     return [(t.quantity_text, t.value_min, t.value_max, t.comparator, t.unit, t.per) for t in found(text, rules)]
 
@@ -521,9 +529,7 @@ def test_load_rules_names_the_span_line_the_regex_side_cannot_use(tmp_path, line
     ],
 )
 def test_assign_years_takes_the_governing_deadline(text, years, rules, date_rules):
-    targets = find_targets(text, rules)
-    assign_years(targets, find_dates(text, date_rules), text, segment(text, load_numbering_rules(RULES_DIR)), rules)
-    assert [t.year for t in targets] == years
+    assert years_of(text, rules, date_rules) == years
 
 
 @pytest.mark.parametrize(
@@ -535,10 +541,7 @@ def test_assign_years_takes_the_governing_deadline(text, years, rules, date_rule
     ],
 )
 def test_assign_years_gives_a_one_year_plan_its_year(text, years, rules, date_rules):
-    targets = find_targets(text, rules)
-    assign_years(targets, find_dates(text, date_rules), text, segment(text, load_numbering_rules(RULES_DIR)), rules,
-                 plan_year=2025)
-    assert [t.year for t in targets] == years
+    assert years_of(text, rules, date_rules, plan_year=2025) == years
 
 
 @pytest.mark.parametrize(
