@@ -20,6 +20,7 @@ from typing import Iterator
 
 import regex
 
+from .cells import Cell, line_cells
 from .errors import RuleError
 from .model import Agency
 from .nlp import read_lexicon
@@ -292,13 +293,13 @@ def find_table_agencies(text: str, titles: list[str | None], rules: AgencyRules,
         line_start = text.rfind("\n", 0, hint.start()) + 1
         if line_start < read_to:
             continue
-        header = _task_header(_cells(text, line_start, rules), rules)
+        header = _task_header(line_cells(text, line_start, rules.cell_separator), rules)
         if header is None:
             continue
         task, roles, width = header
         row_start = text.find("\n", line_start) + 1
-        while row_start and (cells := _cells(text, row_start, rules)) and len(cells) == width:
-            measures = by_title.get(cells[task][2], [])
+        while row_start and (cells := line_cells(text, row_start, rules.cell_separator)) and len(cells) == width:
+            measures = by_title.get(cells[task].text, [])
             names = [n for column, role in roles for n in _cell_names(text, cells[column], role, rules)]
             if len(measures) == 1 and names:
                 agencies.extend(Agency(text[n.start:n.end], n.role, position, index, n.start, n.end,
@@ -309,29 +310,14 @@ def find_table_agencies(text: str, titles: list[str | None], rules: AgencyRules,
     return agencies
 
 
-def _cells(text: str, line_start: int, rules: AgencyRules) -> list[tuple[int, int, str]]:
-    """(start, end, text) of each cell of the line at `line_start`, cut at the cell separator;
-    none for a line of one cell."""
-    line_end = text.find("\n", line_start)
-    line_end = len(text) if line_end < 0 else line_end
-    cells, start = [], line_start
-    for separator in rules.cell_separator.finditer(text, line_start, line_end):
-        if separator.start() > start:
-            cells.append((start, separator.start(), text[start:separator.start()]))
-        start = separator.end()
-    if start < line_end:
-        cells.append((start, line_end, text[start:line_end]))
-    return cells if len(cells) > 1 else []
-
-
-def _task_header(cells: list[tuple[int, int, str]], rules: AgencyRules) -> tuple[int, list[tuple[int, str]], int] | None:
+def _task_header(cells: list[Cell], rules: AgencyRules) -> tuple[int, list[tuple[int, str]], int] | None:
     """A header row: its task column, its role columns with their roles, and its width."""
-    tasks = [k for k, (_, _, cell) in enumerate(cells) if rules.task_column.fullmatch(cell)]
-    roles = [(k, role) for k, (_, _, cell) in enumerate(cells) if (role := _role_of(cell, rules))]
+    tasks = [k for k, cell in enumerate(cells) if rules.task_column.fullmatch(cell.text)]
+    roles = [(k, role) for k, cell in enumerate(cells) if (role := _role_of(cell.text, rules))]
     return (tasks[0], roles, len(cells)) if len(tasks) == 1 and roles else None
 
 
-def _cell_names(text: str, cell: tuple[int, int, str], role: str, rules: AgencyRules) -> list[_Name]:
+def _cell_names(text: str, cell: Cell, role: str, rules: AgencyRules) -> list[_Name]:
     start, _, content = cell
     masked = _mask_nested(content)
     return [n for lo, hi in _pieces(masked, 0, len(masked), rules.part_separators)

@@ -13,6 +13,7 @@ from .agencies import canonicalize, find_agencies, find_table_agencies
 from .dates import find_dates
 from .docfields import document_fields
 from .errors import InputError, PipelineError
+from .indicators import find_indicator_targets
 from .ingest import doc_id_for, read_document, source_name
 from .measures import segment
 from .model import Agency, DateMention, DocumentFields, Measure, SourceDocument, Target
@@ -150,10 +151,15 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
 
 def document_targets(text: str, measures: list[Measure], dates: list[DateMention], fields: DocumentFields,
                      rules: RuleSet) -> list[Target]:
-    """The targets outside reviews and condition lists, each with the deadline that governs it."""
+    """The targets outside reviews and condition lists, each with the deadline that governs it;
+    in an indicator table's rows, the table's targets, with their columns' years."""
     targets = outside_reviews_and_conditions(find_targets(text, rules.targets), measures, text, rules.targets)
     one_year = fields.period_start == fields.period_end and fields.period_start   # a year's work plan
     assign_years(targets, dates, text, measures, rules.targets, one_year or None)
+    table_targets, rows = find_indicator_targets(text, rules.indicators)
+    if rows:
+        targets = sorted([t for t in targets if not any(a <= t.char_start < b for a, b in rows)] + table_targets,
+                         key=lambda t: (t.char_start, t.char_end))
     return targets
 
 

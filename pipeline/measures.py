@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import regex
 
+from .cells import line_end
 from .errors import RuleError
 from .model import Measure
 from .rules import RULES_DIR, Field, check_list, check_mapping, compile_pattern, read_yaml
@@ -291,11 +292,6 @@ def _candidates(text: str, rules: NumberingRules) -> list[_Candidate]:
     return found
 
 
-def _line_end(text: str, pos: int) -> int:
-    end = text.find("\n", pos)
-    return len(text) if end < 0 else end
-
-
 def _toc_spans(text: str, cands: list[_Candidate], rules: NumberingRules) -> list[tuple[int, int]]:
     """Spans of tables of contents: from a 目录 line to where its first heading recurs at a line start."""
     spans = []
@@ -306,7 +302,7 @@ def _toc_spans(text: str, cands: list[_Candidate], rules: NumberingRules) -> lis
         if i == len(cands):
             continue
         first = cands[i]
-        stop = _line_end(text, first.end)
+        stop = line_end(text, first.end)
         if i + 1 < len(cands):
             stop = min(stop, cands[i + 1].start)
         key = _heading_key(text[first.end:stop], rules)
@@ -315,7 +311,7 @@ def _toc_spans(text: str, cands: list[_Candidate], rules: NumberingRules) -> lis
         recurrences = [c for c in cands[i + 1:]
                        if text[c.start:c.end] == label and rules.line_start.match(text, c.start)]
         end = next((c.start for c in recurrences
-                    if _heading_key(text[c.end:_line_end(text, c.end)], rules).startswith(key)),
+                    if _heading_key(text[c.end:line_end(text, c.end)], rules).startswith(key)),
                    recurrences[0].start if recurrences else None)
         if end is not None:
             spans.append((marker.start(), end))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import agencies, dates, docfields, measures, targets
+from . import agencies, dates, docfields, indicators, measures, targets
 from .nlp import get_nlp, read_lexicon
 from .rules import RULES_DIR, rules_version
 
@@ -16,6 +16,7 @@ class RuleSet:
     version: str
     numbering: measures.NumberingRules
     targets: targets.TargetRules
+    indicators: indicators.IndicatorRules
     dates: dates.DateRules
     agencies: agencies.AgencyRules
     documents: docfields.DocumentRules
@@ -31,10 +32,12 @@ def load_ruleset(rules_dir: Path = RULES_DIR) -> RuleSet:
     rules_dir = Path(rules_dir)
     for lexicon in sorted((rules_dir / "lexicon").glob("*.txt")):
         read_lexicon(lexicon)
+    target_rules = targets.load_rules(rules_dir)
     return RuleSet(
         version=rules_version(rules_dir),
         numbering=measures.load_rules(rules_dir),
-        targets=targets.load_rules(rules_dir),
+        targets=target_rules,
+        indicators=indicators.load_rules(target_rules, rules_dir),
         dates=dates.load_rules(rules_dir),
         agencies=agencies.load_rules(rules_dir),
         documents=docfields.load_rules(rules_dir),

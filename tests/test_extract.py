@@ -79,3 +79,19 @@ def test_extract_document_places_a_task_table_row_on_its_measure(tmp_path):
                                  "1　建设中试平台　省科技厅　省财政厅\n2　培育服务机构　省教育厅　—\n")
     assert [(a["measure_path"], a["name"], a["role"]) for a in tables["agencies"]] == [
         ("一/一", "省科技厅", "lead"), ("一/一", "省财政厅", "support"), ("一/二", "省教育厅", "lead")]
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        # in an indicator table's rows the table's reading wins: a baseline with its unit is no target
+        ("指标名称　2025年　2030年\n研发投入强度　2.5%　3%以上\n", [("1.5个百分点", None), ("3%以上", 2030)]),
+        # cells run together are prose to the scanner
+        ("主要指标：研发投入强度2025年2.5%，2030年3%以上。\n", [("1.5个百分点", None), ("2.5%", None), ("3%以上", 2030)]),
+    ],
+)
+def test_extract_document_reads_indicator_tables_by_their_columns(tmp_path, table, expected):
+    # (a paragraph of a realistic length: short lines of one width would read as hard-wrapped text)
+    tables = extracted(tmp_path, "科技创新发展规划\n一、主要目标\n坚持创新在现代化建设全局中的核心地位，全面提升自主创新能力，"
+                                 "研发投入强度提高1.5个百分点。\n" + table + "二、重点任务\n")
+    assert [(row["quantity_text"], row["year"]) for row in tables["targets"]] == expected
