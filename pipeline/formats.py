@@ -10,13 +10,14 @@ import io
 import re
 from collections import defaultdict
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, NavigableString
 
 from .normalize import PAGE_NUMBER, clean_text
 
 # Page chrome that is never part of the policy text.
 _HTML_CHROME = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "template")
-_HTML_BLOCKS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table", "pre")
+_HTML_BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "table", "pre")
+_HTML_TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr")
 _HTML_DATE_META = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "date", "dc.date")
 
 
@@ -38,10 +39,31 @@ def html_to_text(html: str) -> tuple[dict[str, str], str]:
     for tag in soup.find_all(_HTML_CHROME):
         tag.decompose()
     body = soup.body or soup
+    for part in body.find_all(_HTML_TABLE_PARTS):      # the markup's layout between rows
+        for child in list(part.children):
+            if isinstance(child, NavigableString) and not child.strip():
+                child.extract()
+    for row in body.find_all("tr"):
+        cells = row.find_all(("td", "th"), recursive=False)
+        if cells:
+            row.string = TABLE_CELL_SEPARATOR.join(_one_line(cell.get_text()) for cell in cells)
+        row.insert_after("\n")                      # rows on consecutive lines, as a table reader reads them
     for tag in body.find_all(_HTML_BLOCKS):
         tag.insert_before("\n")
         tag.insert_after("\n")
     return metadata, clean_text(body.get_text())
+
+
+# A table row is one line, its cells cut by a tab, as the table readers (pipeline/cells.py) expect.
+TABLE_CELL_SEPARATOR = "\t"
+_LINE_BREAK_IN_CELL = re.compile(r"\s*\n\s*")
+_BLANK_RUN = re.compile(r"[ \t\u3000]+")
+
+
+def _one_line(cell: str) -> str:
+    """A cell's text on one line: line breaks of the markup's layout go (Chinese has no
+    spaces between words), other blanks become one space."""
+    return _BLANK_RUN.sub(" ", _LINE_BREAK_IN_CELL.sub("", cell.strip()))
 
 
 # --- Word -------------------------------------------------------------------
@@ -98,19 +120,29 @@ def _numbering_levels(document) -> dict[tuple[str, int], tuple[str, str, int]]:
 
 
 def docx_to_text(data: bytes) -> tuple[dict[str, str], str]:
-    """Paragraph text of a .docx, with automatic list numbers written out as labels.
+    """Paragraph text of a .docx, with automatic list numbers written out as labels, and
+    its tables in place, a row a line.
 
     Word keeps list numbers outside the text (numPr on the paragraph or its
     style); without them a plan loses its structure, so they are rendered
     from the numbering definitions (`%1、` with chineseCounting → `一、`).
     """
     import docx  # imported here: only .docx inputs pay for it
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
     document = docx.Document(io.BytesIO(data))
     levels = _numbering_levels(document)
     counters: dict[str, dict[int, int]] = defaultdict(dict)
     lines = []
-    for paragraph in document.paragraphs:
+    for block in document.element.body.iterchildren():
+        if block.tag.endswith("}tbl"):
+            lines += [TABLE_CELL_SEPARATOR.join(_one_line(cell.text) for cell in row.cells)
+                      for row in Table(block, document).rows]
+            continue
+        if not block.tag.endswith("}p"):
+            continue
+        paragraph = Paragraph(block, document)
         label = ""
         num_pr = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
         if num_pr is None and paragraph.style is not None and paragraph.style.element.pPr is not None:

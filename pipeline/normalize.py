@@ -11,7 +11,9 @@ Rules, applied once per document, in this order:
    HTML comments (``<!--more-->``), HTML tags (``<div align='center'>``),
    ``[bookmark: …]`` anchors, bold/italic markers ``**``/``__``, heading
    markers (``###``) and blockquote markers at line start, horizontal rules
-   (``***``, ``---``); markdown autolinks ``<https://…>`` keep their URL.
+   (``***``, ``---``); markdown autolinks ``<https://…>`` keep their URL. A markdown
+   pipe table's rows become lines of tab-separated cells (as HTML and Word tables do)
+   and its delimiter row (``|---|---|``) goes.
 4. Trailing whitespace is removed from every line; runs of blank lines become
    one blank line; leading and trailing blank lines go.
 5. Text hard-wrapped at a fixed width (a PDF's text layer, pasted or extracted)
@@ -38,6 +40,9 @@ _MARKUP = regex.compile(
 )
 _LINE_MARKUP = regex.compile(r"^[ \t]*(?:#{1,6}[ \t]*|>[ \t]?)+", regex.M)
 _RULE_LINE = regex.compile(r"^[ \t]*(?:\*{3,}|-{3,}|_{3,})[ \t]*$", regex.M)
+_PIPE_DELIMITER_ROW = regex.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?[ \t]*(?:\n|$)", regex.M)
+_PIPE_ROW = regex.compile(r"^[ \t]*\|(.*)\|[ \t]*$", regex.M)
+_PIPE = regex.compile(r"[ \t]*(?<!\\)\|[ \t]*")   # not an escaped \|
 _TRAILING_SPACE = regex.compile(r"[ \t\u3000]+$", regex.M)
 _BLANK_RUNS = regex.compile(r"\n{3,}")
 # A line that is only a page number: `- 1 -`, `— 12 —`, `第3页`, `3/20`.
@@ -86,6 +91,8 @@ def clean_text(text: str) -> str:
     text = _sub(_LINE_BREAKS, "\n", text, _LINE_BREAK_MARKS)
     text = _sub(_INVISIBLE, "", text, _INVISIBLE_MARKS).replace("\u00a0", " ")
     text = _sub(_AUTOLINK, r"\1", text, ("<http",))
+    if "|" in text:
+        text = _PIPE_ROW.sub(lambda row: _PIPE.sub("\t", row.group(1).strip()), _PIPE_DELIMITER_ROW.sub("", text))
     text = _sub(_RULE_LINE, "", text, ("***", "---", "___"))  # before the bold markers, which would eat `***`
     text = _sub(_MARKUP, "", text, ("{%", "<", "[bookmark:", "**", "__"))
     text = _sub(_LINE_MARKUP, "", text, ("#", ">"))

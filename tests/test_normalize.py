@@ -21,6 +21,12 @@ from pipeline.normalize import clean_text, normalize, split_front_matter
         ("甲\u2028乙\u2029丙", "甲\n乙\n丙"),
         ("末行空格\t\u3000", "末行空格"),
         ("a < b，c > d，2-3，5*6，x_y", "a < b，c > d，2-3，5*6，x_y"),
+        # a markdown pipe table: rows of tab-separated cells, no delimiter row
+        ("| 指标 | 单位 | 2026年 |\n|:---|---|---:|\n| 森林覆盖率 | % | **31** |\n\n正文",
+         "指标\t单位\t2026年\n森林覆盖率\t%\t31\n\n正文"),
+        ("|指标|2026年|\n|---|---|\n|研发投入强度（%）|3|", "指标\t2026年\n研发投入强度（%）\t3"),
+        # a bar in running text is no table
+        ("甲|乙，丙 | 丁", "甲|乙，丙 | 丁"),
     ],
 )
 def test_clean_text_strips_markup_and_keeps_text(raw, expected):
