@@ -101,7 +101,11 @@ _CHINESE_NUMERALS = "〇零一二两三四五六七八九十百千万亿"
 _NUMBER = rf"(?:[0-9]{{1,3}}(?:,[0-9]{{3}})+(?:[.．][0-9]+)?|[0-9０-９]+(?:[.．][0-9０-９]+)?|[{_CHINESE_NUMERALS}]+)"
 _NUMERAL_CHARS = f"0-9０-９{_CHINESE_NUMERALS}"                                      # a class of _NUMBER's characters
 _NUMERAL_CHARS_RUN = f"0123456789０１２３４５６７８９{_CHINESE_NUMERALS}.．,"         # what a number spans
-_PERCENT, _HALF = "百分之", "一半"   # shares written in words; each starts with a numeral
+# Shares and multiples written in words (guide §3: `一半` is 50 %): 百分之三十 → 30 %,
+# 千分之五 → 0.5 %, 两成 → 20 %, 翻一番 → 1 倍 (the increase, as 提高1倍), 翻两番 → 3 倍.
+_PERCENT, _PERMILLE, _HALF = "百分之", "千分之", "一半"   # each starts with a numeral
+_TENTHS = "(?P<tenths>[一二两三四五六七八九])成(?=以上|以下|左右|[，。；、,;）)的]|$)"   # not 统一成立
+_DOUBLING = "翻(?P<doublings>[一两二三四]?)番"
 
 
 @dataclass(frozen=True)
@@ -203,12 +207,13 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
     after_num = (surfaces, scales, comparators["infix"])
     quantity = compile_pattern(
         f"(?P<pre>{_alternation(prefix_words)})?"
-        f"(?:(?:(?P<lo>{_NUMBER}){_next_is(*after_lo)}"
+        f"(?:{_PERMILLE}(?P<permille>{_NUMBER})"      # before a number: 千分 is no score
+        f"|(?:(?P<lo>{_NUMBER}){_next_is(*after_lo)}"
         f"(?:{unit_alternatives})?[ \\t]*(?:{_alternation(dict.fromkeys(top['range_separators']))})"
         f"[ \\t]*(?P<hi>{_NUMBER})|(?P<num>{_NUMBER}){_next_is(*after_num)})"
         f"(?P<scale>{_alternation(dict.fromkeys(scales))})?(?P<infix>{_alternation(dict.fromkeys(comparators['infix']))})?"
         f"{_next_is(surfaces)}(?P<unit>{unit_alternatives})"
-        f"|{_PERCENT}(?P<pct>{_NUMBER})|(?P<half>{_HALF}))"
+        f"|{_PERCENT}(?P<pct>{_NUMBER})|(?P<half>{_HALF})|{_TENTHS}|{_DOUBLING})"
         f"(?P<suf>{_alternation({s: suffix_guards.get(s) for s in comparators['suffix']})})?"
         f"(?P<per>{_alternation(dict.fromkeys(per_year['suffixes']))})?",
         path, lines["units"], "units/comparators",
@@ -218,8 +223,10 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
     # numeral or a prefix word's first character. One character class leads the anchor,
     # which `re` scans for fastest.
     follow = _first_chars(*after_lo, *after_num)
-    anchor = re.compile(f"[{_NUMERAL_CHARS}]" + (f"(?=[{re.escape(follow)}]|{_PERCENT[1:]}|{_HALF[1:]})" if follow else ""))
-    first_chars = _NUMERAL_CHARS_RUN + "".join(word[0] for word in prefix_words)
+    anchor = re.compile(f"[{_NUMERAL_CHARS}]"
+                        + (f"(?=[{re.escape(follow)}]|{_PERCENT[1:]}|{_HALF[1:]}|成)" if follow else "")
+                        + f"|{_DOUBLING[0]}(?=[一两二三四]?番)")
+    first_chars = _NUMERAL_CHARS_RUN + _DOUBLING[0] + "".join(word[0] for word in prefix_words)
     masks = "|".join(f"(?:{m})" for m in top["masks"])
     context = compile_pattern(
         f"(?P<mask>{masks})|(?P<opener>{history['opener']})|(?P<closer>{history['closer']})",
@@ -503,7 +510,8 @@ def find_targets(text: str, rules: TargetRules) -> list[Target]:
 
 # Scanner groups a quantity is read from, fetched in one call (by number: the regex
 # module looks a group name up at every call).
-_QUANTITY_GROUPS = ("pre", "lo", "hi", "num", "scale", "infix", "unit", "pct", "half", "suf", "per")
+_QUANTITY_GROUPS = ("pre", "lo", "hi", "num", "scale", "infix", "unit", "pct", "permille", "half", "tenths",
+                    "doublings", "suf", "per")
 
 
 def _scan(text: str, rules: TargetRules) -> list[_Quantity]:
@@ -561,13 +569,22 @@ def _quantity_groups(rules: TargetRules) -> tuple[int, ...]:
 
 
 def _quantity(m: regex.Match, groups: tuple[int, ...], rules: TargetRules, historical: bool) -> _Quantity | None:
-    pre, lo, hi, num, scale, infix, unit, pct, half, suf, per = m.group(*groups)
-    if half:                             # 一半, 百分之三十: shares, never names (chinese=False)
+    pre, lo, hi, num, scale, infix, unit, pct, permille, half, tenths, doublings, suf, per = m.group(*groups)
+    chinese = False                      # shares and multiples in words are never names
+    if half:
         low = high = 50.0
-        unit, chinese = "%", False
-    elif pct:
-        low = high = parse_number(pct)
-        unit, chinese = "%", False
+        unit = "%"
+    elif pct or permille:
+        low = high = parse_number(pct or permille)
+        if permille and low is not None:
+            low = high = round(low / 10, 6)
+        unit = "%"
+    elif tenths:
+        low = high = _CN_DIGITS[tenths] * 10.0
+        unit = "%"
+    elif doublings is not None:          # the group matches empty in 翻番
+        low = high = 2.0 ** _CN_DIGITS.get(doublings, 1) - 1
+        unit = "倍"
     else:
         factor = rules.scales.get(scale, 1)
         written = [lo, hi] if lo else [num]
