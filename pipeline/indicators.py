@@ -10,6 +10,7 @@ Comparators and measure words are those of targets.yaml.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 from pathlib import Path
 
 import regex
@@ -26,6 +27,8 @@ _SPEC = {
     "cell_separator": Field(str, pattern=True),
     "name_column": Field(str, pattern=True),
     "unit_column": Field(str, pattern=True),
+    "item_column": Field(str, pattern=True),
+    "figure_column": Field(str, pattern=True),
     "year_column": Field(str, pattern=True),
     "year": Field(str, pattern=True),
     "baseline_column": Field(str, pattern=True),
@@ -34,6 +37,7 @@ _SPEC = {
     "name_label": Field(str, pattern=True),
     "table_end": Field(str, pattern=True),
     "category_max": Field(int),
+    "number_like": Field(str, pattern=True),
     "cumulative_brackets": Field(list, items=str),
 }
 _SENTENCE_PUNCTUATION = regex.compile(r"[。；;，,！？]")
@@ -44,6 +48,8 @@ class IndicatorRules:
     cell_separator: regex.Pattern
     name_column: regex.Pattern
     unit_column: regex.Pattern
+    item_column: regex.Pattern
+    figure_column: regex.Pattern       # with (?P<subject>…) and (?P<unit>…)
     year_column: regex.Pattern
     year: regex.Pattern
     baseline_column: regex.Pattern
@@ -52,7 +58,9 @@ class IndicatorRules:
     name_label: regex.Pattern
     table_end: regex.Pattern
     category_max: int
+    number_like: regex.Pattern         # a cell that holds a figure, or a dash for none
     brackets: dict[str, str]           # opening → closing
+    header_hint: regex.Pattern         # where a header may stand: a name or an item column's words
     value: regex.Pattern               # a cell's number, with the comparators and units of targets.yaml
     targets: TargetRules
 
@@ -65,6 +73,8 @@ def load_rules(target_rules: TargetRules, rules_dir: Path = RULES_DIR) -> Indica
     lines = node.key_lines
     if "unit" not in regex.compile(top["unit_in_name"]).groupindex:
         raise RuleError(path, lines["unit_in_name"], "unit_in_name must capture the unit as (?P<unit>…)")
+    if not {"subject", "unit"} <= set(regex.compile(top["figure_column"]).groupindex):
+        raise RuleError(path, lines["figure_column"], "figure_column must capture (?P<subject>…) and (?P<unit>…)")
     pairs = top["cumulative_brackets"]
     if any(len(pair) != 2 for pair in pairs):
         raise RuleError(path, lines["cumulative_brackets"], "each cumulative bracket is an opening and a closing character")
@@ -72,26 +82,38 @@ def load_rules(target_rules: TargetRules, rules_dir: Path = RULES_DIR) -> Indica
         **{key: regex.compile(top[key]) for key, spec in _SPEC.items() if spec.pattern},
         category_max=top["category_max"],
         brackets={pair[0]: pair[1] for pair in pairs},
+        header_hint=regex.compile(f"(?:{top['name_column']})|(?:{top['item_column']})"),
         value=_value_pattern(target_rules),
         targets=target_rules,
     )
 
 
 @dataclass(frozen=True)
+class _TargetColumn:
+    column: int
+    year: int | None                  # an indicator table's target year
+    subject: str | None               # an item list's figure: `总投资（亿元）` → 总投资, 亿元
+    unit: str | None
+
+
+@dataclass(frozen=True)
 class _Header:
     width: int
-    name: int                         # column of the indicator's name
+    name: int                         # column of the indicator's (or item's) name
     unit: int | None                  # column of its unit, if any
-    targets: tuple[tuple[int, int], ...]   # (column, year) of each target year
+    figures: frozenset[int]           # columns that hold figures (baseline years included)
+    targets: tuple[_TargetColumn, ...]
+    whole_rows: bool                  # the table's reading replaces the prose scanner's in whole rows, not in its cells
 
 
 def find_indicator_targets(text: str, rules: IndicatorRules) -> tuple[list[Target], list[tuple[int, int]]]:
-    """The targets of every indicator table, in text order, and the spans of the tables'
-    rows (where the prose scanner's quantities give way to the table's)."""
+    """The targets of every indicator table and item list, in text order, and the spans
+    where the prose scanner's quantities give way to the tables' (an indicator table's
+    rows, an item list's figure cells)."""
     targets: list[Target] = []
     spans: list[tuple[int, int]] = []
     read_to = 0
-    for hint in rules.name_column.finditer(text):
+    for hint in rules.header_hint.finditer(text):
         line_start = text.rfind("\n", 0, hint.start()) + 1
         if line_start < read_to:
             continue
@@ -108,10 +130,11 @@ def find_indicator_targets(text: str, rules: IndicatorRules) -> tuple[list[Targe
             if cells and _header(cells, rules) is not None:
                 break                                 # the next table
             if cells:
-                row = _aligned(cells, header)
+                row = _aligned(cells, header, rules)
                 if row is not None:
                     targets += _row_targets(text, row, header, rules)
-                    spans.append((row_start, end))
+                    spans += ([(row_start, end)] if header.whole_rows else
+                              [(cell.start, cell.end) for t in header.targets if (cell := row[t.column])])
             elif len(line.strip()) > rules.category_max or _SENTENCE_PUNCTUATION.search(line):
                 break                                 # prose: the table is over
             row_start = end + 1
@@ -120,32 +143,81 @@ def find_indicator_targets(text: str, rules: IndicatorRules) -> tuple[list[Targe
 
 
 def _header(cells: list[Cell], rules: IndicatorRules) -> _Header | None:
-    names = [k for k, cell in enumerate(cells) if rules.name_column.fullmatch(cell.text)]
+    """An indicator table's header (a name column and year columns) or an item list's
+    (an item column and columns of figures with their unit, `总投资（亿元）`)."""
     units = [k for k, cell in enumerate(cells) if rules.unit_column.fullmatch(cell.text)]
-    years = [(k, cell.text) for k, cell in enumerate(cells) if k not in names and rules.year_column.fullmatch(cell.text)]
-    if len(names) != 1 or not years:
+    unit = units[0] if units else None
+    names = [k for k, cell in enumerate(cells) if rules.name_column.fullmatch(cell.text)]
+    if len(names) == 1:
+        return _indicator_header(cells, names[0], unit, rules)
+    items = [k for k, cell in enumerate(cells) if rules.item_column.fullmatch(cell.text)]
+    figures = [(k, m) for k, cell in enumerate(cells) if k not in items and (m := rules.figure_column.fullmatch(cell.text))]
+    if len(items) != 1 or not figures:
         return None
-    marked = [k for k, label in years if rules.target_column.search(label)]
-    baselines = {k for k, label in years if rules.baseline_column.search(label)}
-    if not marked and not baselines and len(years) > 1:
+    return _Header(len(cells), items[0], unit, frozenset(k for k, _ in figures),
+                   tuple(_TargetColumn(k, None, m.group("subject"), m.group("unit")) for k, m in figures),
+                   whole_rows=False)
+
+
+def _indicator_header(cells: list[Cell], name: int, unit: int | None, rules: IndicatorRules) -> _Header | None:
+    years = [(k, cell.text) for k, cell in enumerate(cells) if k != name and rules.year_column.fullmatch(cell.text)]
+    marked = {k for k, label in years if rules.target_column.search(label)}
+    baselines = {k for k, label in years if rules.baseline_column.search(label)} - marked
+    if marked:
+        baselines = {k for k, _ in years} - marked        # 2025年　2027年目标: only the target's
+    elif not baselines and len(years) > 1:
         baselines = {years[0][0]}         # 2025年　2030年: the first is where the plan starts from
-    targets = tuple((k, int(rules.year.findall(label)[-1])) for k, label in years
-                    if k not in baselines or k in marked)
-    return _Header(len(cells), names[0], units[0] if units else None, targets) if targets else None
+    targets = tuple(_TargetColumn(k, int(rules.year.findall(label)[-1]), None, None)
+                    for k, label in years if k not in baselines)
+    if not targets:
+        return None
+    return _Header(len(cells), name, unit, frozenset(k for k, _ in years), targets, whole_rows=True)
 
 
-def _aligned(cells: list[Cell], header: _Header) -> list[Cell | None] | None:
-    """The row's cells under the header's columns. A category cell merged over several
-    rows is written once: a row short of columns before the name lacks them, one with
-    more has them; other widths are not this table's rows."""
-    missing = header.width - len(cells)
-    if missing == 0:
+def _aligned(cells: list[Cell], header: _Header, rules: IndicatorRules) -> list[Cell | None] | None:
+    """The row's cells under the header's columns, or None when they cannot be placed.
+
+    A category cell merged over several rows is written once (a row has more cells or
+    fewer before the name), and an empty cell leaves no trace between separators (a
+    unit given in the name, an empty 属性): the name is the row's first cell that is no
+    number, and the cells after it go where they fit the columns best (numbers under
+    years, words elsewhere). A tie between placements that read different targets is
+    no reading.
+    """
+    width = header.width
+    if len(cells) == width:
         return list(cells)
-    if 0 < missing <= header.name:
-        return [None] * missing + list(cells)
-    if -2 <= missing < 0:
-        return list(cells[-missing:])
-    return None
+    name = next((k for k, cell in enumerate(cells) if not rules.number_like.search(cell.text)), None)
+    after = cells[name + 1:] if name is not None else []
+    columns = list(range(header.name + 1, width))
+    if name is None or len(after) > len(columns):
+        return None
+    best, best_score, tie = None, None, False
+    for placement in combinations(columns, len(after)):
+        score = sum(_fit(cell.text, column, header, rules) for cell, column in zip(after, placement))
+        if best_score is None or score > best_score:
+            best, best_score, tie = placement, score, False
+        elif score == best_score and _targets_of(placement, header) != _targets_of(best, header):
+            tie = True
+    if tie:
+        return None
+    row: list[Cell | None] = [None] * width
+    row[header.name] = cells[name]
+    for cell, column in zip(after, best):
+        row[column] = cell
+    return row
+
+
+def _fit(cell: str, column: int, header: _Header, rules: IndicatorRules) -> int:
+    """+1 where a cell suits its column (a number or a dash under a year, a word elsewhere), −1 where not."""
+    numeric = rules.number_like.search(cell) is not None
+    return 1 if numeric == (column in header.figures) else -1
+
+
+def _targets_of(placement: tuple[int, ...], header: _Header) -> tuple[int, ...]:
+    """Which cells of a placement stand under target columns."""
+    targets = {t.column for t in header.targets}
+    return tuple(k for k, column in enumerate(placement) if column in targets)
 
 
 def _row_targets(text: str, row: list[Cell | None], header: _Header, rules: IndicatorRules) -> list[Target]:
@@ -157,21 +229,21 @@ def _row_targets(text: str, row: list[Cell | None], header: _Header, rules: Indi
     if column_unit is None and (m := rules.unit_in_name.search(name)):
         column_unit, name = m.group("unit"), name[:m.start()]
     targets = []
-    for column, year in header.targets:
-        cell = row[column]
+    for target in header.targets:
+        cell = row[target.column]
         quantity = _quantity(text, cell, rules) if cell is not None else None
         if quantity is None:
             continue
         m, start, end = quantity
-        factor, unit = _unit(m.group("unit") or column_unit, rules.targets)
+        factor, unit = _unit(m.group("unit") or target.unit or column_unit, rules.targets)
         number = parse_number(m.group("num"))
         if unit is None or number is None:
             continue
         amount = round(number * factor, 6)
         comparator = rules.targets.prefixes.get(m.group("pre")) or rules.targets.suffixes.get(m.group("suf")) or "eq"
         targets.append(Target(quantity_text=text[start:end], value_min=amount, value_max=amount,
-                              comparator=comparator, unit=unit, per=None, subject=name or None,
-                              char_start=start, char_end=end, year=year))
+                              comparator=comparator, unit=unit, per=None, subject=target.subject or name or None,
+                              char_start=start, char_end=end, year=target.year))
     return targets
 
 

@@ -59,12 +59,32 @@ def found(text, rules):
          [("87", 87, "eq", "%", "空气质量优良天数比率", 2030),
           ("＞90", 90, "gt", "%", "地表水优良比例", 2030),
           ("55", 55, "eq", "%", "湿地保护率", 2030)]),
+        # a column marked as the target's: the other year is where the plan starts from
+        (row("指标名称", "单位", "2025年", "2027年目标", sep="\t") + row("本地配套率", "%", "70", "80左右", sep="\t"),
+         [("80左右", 80, "approx", "%", "本地配套率", 2027)]),
+        # empty cells leave no trace between separators: the cells go where they fit
+        (row("指标", "单位", "2023年", "2026年", sep="\t")
+         + "研发投入强度（%）\t\t3.4\t3.8\n"
+         + row("技术合同成交额", "亿元", "980", "1500", sep="\t"),
+         [("3.8", 3.8, "eq", "%", "研发投入强度", 2026), ("1500", 150000000000, "eq", "元", "技术合同成交额", 2026)]),
+        (row("指标名称", "单位", "2025年", "2030年", "属性") + row("森林覆盖率", "%", "30.2", "31"),
+         [("31", 31, "eq", "%", "森林覆盖率", 2030)]),
         # a row with no unit anywhere says nothing countable
         (row("指标名称", "2025年", "2030年") + row("生态环境状况指数", "60.4", "＞60.4"), []),
     ],
 )
 def test_find_indicator_targets_reads_target_year_columns(rules, text, expected):
     assert found(text, rules) == expected
+
+
+def test_find_indicator_targets_reads_an_item_lists_figures_and_leaves_its_prose(rules):
+    text = (row("项目名称", "建设内容", "总投资（亿元）", "建设年限")
+            + row("智能纺纱产业园项目", "新建智能化纺纱生产线20条", "18.5", "2025—2027年")
+            + row("污水集中处理项目", "新建污水集中处理厂1座", "约3.2", "2025—2026年"))
+    targets, spans = find_indicator_targets(text, rules)
+    assert [(t.quantity_text, t.value_min, t.comparator, t.unit, t.subject, t.year) for t in targets] == [
+        ("18.5", 1_850_000_000, "eq", "元", "总投资", None), ("约3.2", 320_000_000, "approx", "元", "总投资", None)]
+    assert [text[a:b] for a, b in spans] == ["18.5", "约3.2"]     # 20条 and 1座 are the prose scanner's
 
 
 @pytest.mark.parametrize(
@@ -75,6 +95,10 @@ def test_find_indicator_targets_reads_target_year_columns(rules, text, expected)
         # a header without a year column, or without a name column
         row("指标名称", "单位", "属性") + row("森林覆盖率", "%", "约束性"),
         row("任务", "2025年", "2030年") + row("森林覆盖率", "30", "31"),
+        # a short row whose cells fit two placements that read different years
+        row("指标名称", "2025年", "2027年", "2030年") + row("森林覆盖率（%）", "31"),
+        # an item list without a column of figures
+        row("项目名称", "建设内容", "建设年限") + row("产业园项目", "新建生产线20条", "2025—2027年"),
         # prose that mentions indicators
         "围绕主要指标，到2030年森林覆盖率达到31%。\n",
     ],
@@ -111,6 +135,7 @@ def test_find_indicator_targets_gives_offsets_into_the_text(rules):
         ("cumulative_brackets: ['〔〕'", "cumulative_brackets: ['〔'", "opening and a closing"),
         ("category_max: 20", "category_max: 20\nrow_limit: 3", "unknown key 'row_limit'"),
         ("year: '(?:19|20)\\d{2}'", "year: '(?:19|20\\d{2}'", "bad pattern"),
+        ("(?P<subject>[^", "(?P<what>[^", "must capture (?P<subject>…) and (?P<unit>…)"),
     ],
 )
 def test_load_rules_bad_indicator_file_names_line(broken_rules, old, new, message):
