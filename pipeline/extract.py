@@ -153,7 +153,9 @@ def document_targets(text: str, measures: list[Measure], dates: list[DateMention
                      rules: RuleSet) -> list[Target]:
     """The targets outside reviews and condition lists, each with the deadline that governs it;
     in an indicator table's rows, the table's targets, with their columns' years."""
-    targets = outside_reviews_and_conditions(find_targets(text, rules.targets), measures, text, rules.targets)
+    present_year = fields.period_start or (int(fields.published_date[:4]) if fields.published_date else None)
+    targets = outside_reviews_and_conditions(find_targets(text, rules.targets, present_year), measures, text,
+                                             rules.targets)
     one_year = fields.period_start == fields.period_end and fields.period_start   # a year's work plan
     assign_years(targets, dates, text, measures, rules.targets, one_year or None)
     table_targets, rows = find_indicator_targets(text, rules.indicators)

@@ -195,6 +195,10 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
             raise RuleError(path, scales.key_lines.get(word), f"scales.{word} must be a positive whole number")
     per_year = check_mapping(top["per_year"], _PER_YEAR_SPEC, path, "per_year")
     history = check_mapping(top["history"], _HISTORY_SPEC, path, "history")
+    for key, groups in (("opener", {"year", "as_of"}), ("closer", {"year"})):
+        if not groups <= set(regex.compile(history[key]).groupindex):
+            raise RuleError(path, top["history"].key_lines[key],
+                            f"history.{key} must capture {', '.join(f'(?P<{g}>…)' for g in sorted(groups))}")
     subject = check_mapping(top["subject"], _SUBJECT_SPEC, path, "subject")
     respectively = check_mapping(subject["respectively"], _RESPECTIVELY_SPEC, path, "subject.respectively")
 
@@ -478,9 +482,15 @@ class _Context:
         return self._sentence
 
 
-def find_targets(text: str, rules: TargetRules) -> list[Target]:
-    """Every quantified commitment in `text`, in text order; `year` is left to `assign_years`."""
-    quantities = _scan(text, rules)
+def find_targets(text: str, rules: TargetRules, present_year: int | None = None) -> list[Target]:
+    """Every quantified commitment in `text`, in text order; `year` is left to `assign_years`.
+
+    `present_year` is the year the plan starts from (its first year, or the year it was
+    published): a passage opened by a year before it reports the past, one opened by that
+    year or a later one states aims (`2027年，全区新增…` in a 2027 work plan). Unknown, any
+    year-opened passage reports the past.
+    """
+    quantities = _scan(text, rules, present_year)
     kept: list[tuple[int, _Quantity, _Context]] = []
     for i, q in enumerate(quantities):
         if q.historical:
@@ -514,7 +524,7 @@ _QUANTITY_GROUPS = ("pre", "lo", "hi", "num", "scale", "infix", "unit", "pct", "
                     "doublings", "suf", "per")
 
 
-def _scan(text: str, rules: TargetRules) -> list[_Quantity]:
+def _scan(text: str, rules: TargetRules, present_year: int | None) -> list[_Quantity]:
     """The one pass: quantities, each marked when it stands in a historical passage.
 
     Matches of the context pattern and of the quantities are taken leftmost first and
@@ -523,7 +533,7 @@ def _scan(text: str, rules: TargetRules) -> list[_Quantity]:
     """
     context, quantities_pattern = rules.context, rules.quantities
     index = context.groupindex
-    history, year = (index["opener"], index["closer"]), index["year"]
+    history, year, as_of = (index["opener"], index["closer"]), index["year"], index["as_of"]
     quantity_groups = _quantity_groups(rules)
     quantities: list[_Quantity] = []
     history_year, history_end = None, 0       # a passage runs to its line end or to a later deadline
@@ -531,12 +541,14 @@ def _scan(text: str, rules: TargetRules) -> list[_Quantity]:
     while c or q:
         if c and (not q or c.start() <= q.start()):
             opener, closer = c.group(*history)
-            if opener is not None:
+            if opener is not None and (present_year is None or c.group(as_of) is not None
+                                       or int(c.group(year)) < present_year):
                 history_year = int(c.group(year))
                 history_end = text.find("\n", c.end())
                 history_end = len(text) if history_end < 0 else history_end
-            elif closer is not None and history_year is not None and int(c.group(year)) > history_year:
-                history_year = None
+            elif opener is not None or (closer is not None and history_year is not None
+                                        and int(c.group(year)) > history_year):
+                history_year = None            # the plan's own year, or a later deadline: aims again
             match = c
         else:
             found = _quantity(q, quantity_groups, rules, history_year is not None and q.start() < history_end)

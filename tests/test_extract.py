@@ -95,3 +95,19 @@ def test_extract_document_reads_indicator_tables_by_their_columns(tmp_path, tabl
     tables = extracted(tmp_path, "科技创新发展规划\n一、主要目标\n坚持创新在现代化建设全局中的核心地位，全面提升自主创新能力，"
                                  "研发投入强度提高1.5个百分点。\n" + table + "二、重点任务\n")
     assert [(row["quantity_text"], row["year"]) for row in tables["targets"]] == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "quantities"),
+    [
+        # a passage opened by a year before the plan's reports the past; by the plan's own year, aims
+        ("雨花区2027年智能制造工作方案", ["30家"]),
+        # a plan whose year is not known: any year-opened passage reports the past
+        ("雨花区智能制造工作方案", []),
+    ],
+)
+def test_extract_document_reads_year_opened_passages_against_the_plans_year(tmp_path, title, quantities):
+    body = ("一、工作目标\n　　2026年，全区智能制造装备产业产值达到320亿元。"
+            "2027年，全区新增市级以上智能制造示范企业30家。\n")
+    tables = extracted(tmp_path, title + "\n" + body)
+    assert [row["quantity_text"] for row in tables["targets"]] == quantities

@@ -96,6 +96,8 @@ def test_parse_number_reads_years_digit_by_digit():
         ("新建至少一所职业学院。", [("至少一所", 1, 1, "ge", "所", None)]),
         ("引进一万名技能人才。", [("一万名", 10000, 10000, "eq", "名", None)]),
         ("创建百家绿色工厂、千家绿色园区。", [("百家", 100, 100, "eq", "家", None), ("千家", 1000, 1000, "eq", "家", None)]),
+        # a 行动方案 is a document, not a programme's name (百人计划)
+        ("每年开展一次行动方案实施情况评估。", [("一次", 1, 1, "eq", "次", "年")]),
     ],
 )
 def test_find_targets_reads_chinese_numerals(text, expected, rules):
@@ -143,6 +145,10 @@ def test_find_targets_reads_ranges_and_bounds(text, expected, rules):
         ("能耗强度下降到全国平均水平的百分之八十。", ("百分之八十", 80, "%")),
         ("推动一半以上的企业完成改造。", ("一半以上", 50, "%")),
         ("县级集配中心覆盖一半以上的农产品主产县。", ("一半以上", 50, "%")),
+        # 次 before 数字 (not 次数), 株
+        ("每季度组织1次数字化转型供需对接活动。", ("1次", 1, "次")),
+        ("保藏工业菌种超过1万株。", ("超过1万株", 10000, "株")),
+        ("研发人员全时当量达到12万人年。", ("12万人年", 120000, "人年")),
         # shares and multiples in words: 千分之 (not a score of 千分), 成, 翻番 (the increase, as 提高1倍)
         ("事故死亡率控制在千分之五以内。", ("千分之五以内", 0.5, "%")),
         ("农产品加工转化率提高两成以上。", ("两成以上", 20, "%")),
@@ -255,6 +261,11 @@ def test_find_targets_marks_yearly_rates(text, expected, rules):
         "推动公共停车场对新能源汽车给予首次停车2小时内免费等优惠。",
         "对年营业收入超过5000万元的企业，投资规模超过1亿元的项目给予补助。",
         "企业员工超过300人的，可申请认定；在本市连续缴纳社保满6个月。",
+        # compensation rates, shares of returns, how long a benefit lasts, conditions of priority support
+        "保险补偿比例不超过保费的80%。",
+        "基金可按不超过投资额的20%让渡超额收益。",
+        "按每人每月1000元标准给予12个月的就业补贴。",
+        "对年营业收入2亿元以上、研发投入占营业收入比重不低于8%的企业，优先支持其承担验证任务。",
         # norms for individuals
         "学生顶岗实习一般为6个月。",
         "每期培训时间为5天。",
