@@ -78,6 +78,8 @@ class AgencyRules:
     not_suffixes: regex.Pattern
     collective: regex.Pattern
     official_start: regex.Pattern
+    shared_level: regex.Pattern         # a bare level in a list that shares a body (各市、县人民政府)
+    shared_level_body: regex.Pattern    # the level that carries the shared body
     bare_after: regex.Pattern
     bare_role: str
     cell_separator: regex.Pattern           # between the cells of a table row written out as a line
@@ -107,7 +109,8 @@ _ROLE_KEY = {"pattern": Field(str, pattern=True), "role": Field(str, choices=ROL
 _NOTE = {"pattern": Field(str, pattern=True), "effect": Field(str, choices=EFFECTS)}
 _AGENCY = {"max_chars": Field(int), "forbidden": Field(str, pattern=True), "suffixes": Field(str, pattern=True),
            "not_suffixes": Field(str, pattern=True), "collective": Field(str, pattern=True),
-           "official_start": Field(str, pattern=True)}
+           "official_start": Field(str, pattern=True), "shared_level": Field(str, pattern=True),
+           "shared_body": Field(str, pattern=True)}
 _BARE = {"after": Field(str, pattern=True), "role": Field(str, choices=ROLES)}
 _ALIASES = {"central": Field(dict), "local": Field(dict), "region_level": Field(str, pattern=True)}
 
@@ -153,6 +156,8 @@ def load_rules(rules_dir: Path = RULES_DIR) -> AgencyRules:
         not_suffixes=regex.compile(agency["not_suffixes"]),
         collective=regex.compile(agency["collective"]),
         official_start=regex.compile(agency["official_start"]),
+        shared_level=regex.compile(agency["shared_level"]),
+        shared_level_body=regex.compile(f"(?:{agency['shared_level']})(?:{agency['shared_body']})"),
         bare_after=regex.compile(bare["after"]),
         bare_role=bare["role"],
         cell_separator=regex.compile(table["cell_separator"]),
@@ -413,7 +418,7 @@ def _names(text: str, masked: str, lo: int, hi: int, base: int, role: str,
 
 def _spans(text: str, masked: str, lo: int, hi: int, base: int, rules: AgencyRules) -> Iterator[tuple[int, int]]:
     """Cut a list (masked[lo:hi], `base` its offset in text) into name spans."""
-    for s, e in _pieces(masked, lo, hi, rules.list_separators):
+    for s, e in _sharing_bodies(text, list(_pieces(masked, lo, hi, rules.list_separators)), base, rules):
         cut = rules.list_end.search(masked, s, e)
         if cut:
             e = cut.start()
@@ -423,6 +428,27 @@ def _spans(text: str, masked: str, lo: int, hi: int, base: int, rules: AgencyRul
         s, e = _strip(masked, s, e)
         if s < e:
             yield from _split_joined(text, base + s, base + e, rules)
+
+
+def _sharing_bodies(text: str, pieces: list[tuple[int, int]], base: int, rules: AgencyRules) -> list[tuple[int, int]]:
+    """The pieces, with a run of bare levels and the level that carries their body
+    (`各市`、`县人民政府`) joined into one."""
+    joined: list[tuple[int, int]] = []
+    run_start = None                       # where the current run of bare levels starts
+    for s, e in pieces:
+        piece = text[base + s:base + e]
+        if rules.shared_level.fullmatch(piece):
+            run_start = s if run_start is None else run_start
+            joined.append((s, e))
+            continue
+        if run_start is not None and rules.shared_level_body.fullmatch(piece):
+            while joined and joined[-1][0] >= run_start:
+                joined.pop()
+            joined.append((run_start, e))
+        else:
+            joined.append((s, e))
+        run_start = None
+    return joined
 
 
 def split_names(text: str, rules: AgencyRules) -> list[str]:

@@ -151,6 +151,12 @@ def test_find_agencies_ends_a_note_carried_below_at_an_annex(rules):
         # 高等 is no list end; collective actors named as members are rows
         ("（省教育厅、各高等学校负责）", ["省教育厅", "各高等学校"]),
         ("（国务院相关部门、各省级人民政府按职责分工负责）", ["国务院相关部门", "各省级人民政府"]),
+        # bare levels share the body of the level after them: one collective name
+        ("（责任单位：各市（县）、区人民政府）", ["各市（县）、区人民政府"]),
+        ("（市发展改革委、各区、县（市）人民政府按职责分工负责）", ["市发展改革委", "各区、县（市）人民政府"]),
+        ("（责任单位：各市、县人民政府，省发展改革委）", ["各市、县人民政府", "省发展改革委"]),
+        # levels that are whole names stay apart
+        ("（配合单位：市财政局，各区、县级市）", ["市财政局", "各区", "县级市"]),
     ],
 )
 def test_find_agencies_splits_names(rules, text, expected):
