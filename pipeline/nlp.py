@@ -3,8 +3,9 @@ and a SpanRuler, all read from `rules/`.
 
 Built once per process (it costs about a second). Extraction only tokenizes short
 candidate windows found by regex (those of a document in one Doc, see
-`tokens_and_spans`), and matches them with the ruler's patterns as bare spaCy
-matchers (`WindowMatcher`): tokenizing whole documents is the slow path.
+`tokens_and_spans`; cut by `pipeline.segmenter`, jieba's words faster), and matches
+them with the ruler's patterns as bare spaCy matchers (`WindowMatcher`): tokenizing
+whole documents is the slow path.
 
 - `rules/lexicon/*.txt`: jieba user dictionary, one entry per line
   (`word [freq] [tag]`), so that jieba keeps agency names, measure words and
@@ -22,12 +23,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import RuleError
 from .rules import RULES_DIR, read_jsonl
+from .segmenter import jieba_cutter
 
 if TYPE_CHECKING:  # spaCy takes seconds to import: only processes that tokenize pay for it
     from spacy.language import Language
@@ -135,6 +138,7 @@ class WindowMatcher:
         from spacy.tokens import Doc
 
         self.vocab = nlp.vocab
+        self.cut = jieba_cutter()       # after get_nlp: the user dictionary is in jieba's
         self.phrases = PhraseMatcher(nlp.vocab)
         self.tokens = Matcher(nlp.vocab)
         for pattern in patterns:
@@ -177,7 +181,7 @@ def tokens_and_spans(matcher: WindowMatcher, texts: list[str]) -> list[tuple[lis
             words.append(_SEPARATOR)
             spaces.append(False)
         starts.append(len(words))
-        _add_words(text, words, spaces)
+        _add_words(matcher.cut(text), text, words, spaces)
     spans = matcher(Doc(matcher.vocab, words=words, spaces=spaces))
     ends = [*(start - 1 for start in starts[1:]), len(words)]
     result, k = [], 0
@@ -194,14 +198,12 @@ def tokens_and_spans(matcher: WindowMatcher, texts: list[str]) -> list[tuple[lis
     return result
 
 
-def _add_words(text: str, words: list[str], spaces: list[bool]) -> None:
-    """Append the words of `text` as spaCy's jieba tokenizer makes them, aligned as
-    spacy.util.get_words_and_spaces aligns them: a space after a word is its trailing
-    whitespace, other runs of blanks are tokens. jieba's pieces are the text cut up,
-    blanks apart, so they need no search in the text."""
-    import jieba
-
-    pieces = [piece for piece in jieba.cut(text, cut_all=False) if piece]
+def _add_words(cut: Iterator[str], text: str, words: list[str], spaces: list[bool]) -> None:
+    """Append the words of `text` (`cut`, jieba's) as spaCy's jieba tokenizer makes them,
+    aligned as spacy.util.get_words_and_spaces aligns them: a space after a word is its
+    trailing whitespace, other runs of blanks are tokens. jieba's pieces are the text cut
+    up, blanks apart, so they need no search in the text."""
+    pieces = [piece for piece in cut if piece]
     if not _BLANK.search(text):
         words += pieces
         spaces += [False] * len(pieces)
