@@ -61,7 +61,7 @@ _UNIT_SPEC = {"surface": Field(str), "unit": Field(str, required=False), "not_be
 _COMPARATOR_SPEC = {"prefix": Field(dict), "prefix_at_clause_end": Field(dict, required=False), "suffix": Field(dict),
                     "infix": Field(dict), "suffix_not_before": Field(dict, required=False)}
 _PER_YEAR_SPEC = {"suffixes": Field(list, items=str), "cues": Field(str, pattern=True),
-                  "attribute_cues": Field(str, pattern=True)}
+                  "attribute_cues": Field(str, pattern=True), "totals": Field(str, pattern=True)}
 _HISTORY_SPEC = {"opener": Field(str, pattern=True), "closer": Field(str, pattern=True),
                  "sections": Field(str, pattern=True)}
 _EXCLUSION_SPEC = {
@@ -159,6 +159,7 @@ class TargetRules:
     infixes: dict[str, str]
     per_year_cues: regex.Pattern    # 每年…: the whole clause is yearly
     per_year_attributes: regex.Pattern  # 年产…: only the next quantity is yearly
+    per_year_totals: regex.Pattern  # 累计…: a total, which a cue of an earlier clause does not make yearly
     review_sections: regex.Pattern  # titles of measures that review the past (发展基础)
     condition_lists: regex.Pattern  # ends the own text of a measure whose children are conditions
     commitment: regex.Pattern       # a commitment verb ending the text before a quantity
@@ -255,6 +256,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
         infixes=dict(comparators["infix"]),
         per_year_cues=regex.compile(per_year["cues"]),
         per_year_attributes=regex.compile(per_year["attribute_cues"]),
+        per_year_totals=regex.compile(per_year["totals"]),
         review_sections=regex.compile(history["sections"]),
         condition_lists=regex.compile(top["condition_lists"]),
         commitment=commitment,
@@ -510,7 +512,7 @@ def find_targets(text: str, rules: TargetRules, present_year: int | None = None)
         targets.append(Target(
             quantity_text=q.surface, value_min=q.value_min, value_max=q.value_max,
             comparator=q.comparator, unit=q.unit,
-            per="年" if _yearly(text, q, ctx, quantities[i - 1] if i else None, rules) else None,
+            per="年" if _yearly(text, i, ctx, quantities, rules) else None,
             subject=subject, char_start=q.start, char_end=q.end,
         ))
     _share_heads(targets, rules.subject)
@@ -561,11 +563,21 @@ def _scan(text: str, rules: TargetRules, present_year: int | None) -> list[_Quan
     return quantities
 
 
-def _yearly(text: str, q: _Quantity, ctx: _Context, previous: _Quantity | None, rules: TargetRules) -> bool:
-    """`/年`, a clause-wide cue before it (每年…), or an attribute cue (年产…) with no other
-    quantity between (年产值超10亿元的企业十家: 年产值 is the 10亿元's)."""
+def _yearly(text: str, i: int, ctx: _Context, quantities: list[_Quantity], rules: TargetRules) -> bool:
+    """`/年`; a clause-wide cue before it (每年…), or one opening an earlier clause of its
+    sentence that counts nothing itself (每年发布场景清单，开放场景不少于30个: the 30个 are
+    yearly; 每年引进人才200名，培养技能人才1万人次: only the 200名; not to a total, 累计开放…);
+    or an attribute cue
+    (年产…) with no other quantity between (年产值超10亿元的企业十家: 年产值 is the 10亿元's)."""
+    q = quantities[i]
     if q.per_suffix or rules.per_year_cues.search(ctx.left):
         return True
+    cue = rules.per_year_cues.search(text, ctx.sentence_start, ctx.clause_start)
+    if cue is not None and not rules.per_year_totals.search(ctx.left):
+        cue_clause_end = _before(rules.clause_end.search(text, cue.end()), len(text))
+        if not any(cue.start() <= other.start < cue_clause_end for other in quantities[:i]):
+            return True
+    previous = quantities[i - 1] if i else None
     start = max(ctx.clause_start, previous.end) if previous else ctx.clause_start
     return rules.per_year_attributes.search(text, start, q.start) is not None
 

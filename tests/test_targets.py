@@ -221,6 +221,16 @@ def test_find_targets_folds_scale_words_and_shares(text, expected, rules):
         ("年飞行架次超过50万架次。", ("超过50万架次", "年")),
         ("全年新增开放公共数据集1000个以上。", ("1000个以上", None)),
         ("建成养殖基地，年出栏牛羊５００万头（只）。", ("５００万头（只）", "年")),
+        # a year's volume or capacity
+        ("到2027年，年原料交易量达到8000吨以上。", ("8000吨以上", "年")),
+        ("工业副产氢年提纯能力达到5万吨以上。", ("5万吨以上", "年")),
+        ("形成年产卫星200颗的批量化制造能力。", ("200颗", "年")),
+        ("今年完成改造任务10个。", ("10个", None)),
+        ("完成年度重点改造项目10个。", ("10个", None)),
+        # a cue opening a clause that counts nothing governs the clauses after it …
+        ("每年发布应用场景清单，开放应用场景不少于30个。", ("不少于30个", "年")),
+        # … but not a total
+        ("每年发布应用场景清单，累计开放应用场景不少于100个。", ("不少于100个", None)),
     ],
 )
 def test_find_targets_marks_yearly_rates(text, expected, rules):
