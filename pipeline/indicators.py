@@ -28,6 +28,7 @@ _SPEC = {
     "name_column": Field(str, pattern=True),
     "unit_column": Field(str, pattern=True),
     "item_column": Field(str, pattern=True),
+    "header_words": Field(str, pattern=True),
     "figure_column": Field(str, pattern=True),
     "year_column": Field(str, pattern=True),
     "year": Field(str, pattern=True),
@@ -60,7 +61,7 @@ class IndicatorRules:
     category_max: int
     number_like: regex.Pattern         # a cell that holds a figure, or a dash for none
     brackets: dict[str, str]           # opening → closing
-    header_hint: regex.Pattern         # where a header may stand: a name or an item column's words
+    header_hint: regex.Pattern         # a header word ending a cell: where a header may stand
     value: regex.Pattern               # a cell's number, with the comparators and units of targets.yaml
     targets: TargetRules
 
@@ -79,10 +80,11 @@ def load_rules(target_rules: TargetRules, rules_dir: Path = RULES_DIR) -> Indica
     if any(len(pair) != 2 for pair in pairs):
         raise RuleError(path, lines["cumulative_brackets"], "each cumulative bracket is an opening and a closing character")
     return IndicatorRules(
-        **{key: regex.compile(top[key]) for key, spec in _SPEC.items() if spec.pattern},
+        # (header_words only builds header_hint)
+        **{key: regex.compile(top[key]) for key, spec in _SPEC.items() if spec.pattern and key != "header_words"},
         category_max=top["category_max"],
         brackets={pair[0]: pair[1] for pair in pairs},
-        header_hint=regex.compile(f"(?:{top['name_column']})|(?:{top['item_column']})"),
+        header_hint=regex.compile(f"(?:{top['header_words']})\\p{{Han}}{{0,2}}(?={top['cell_separator']})"),
         value=_value_pattern(target_rules),
         targets=target_rules,
     )
