@@ -946,11 +946,14 @@ def outside_reviews_and_conditions(targets: list[Target], measures: list[Measure
     and outside the children of a measure that lists conditions (`应当具备下列条件：`),
     where they are thresholds."""
     excluded: list[bool] = []
+    lists_conditions: dict[int, bool] = {}  # by parent: its children share it
     for m in measures:                        # parents come before their children
-        parent = measures[m.parent_ordinal] if m.parent_ordinal is not None else None
+        parent = m.parent_ordinal
+        if parent is not None and parent not in lists_conditions:
+            p = measures[parent]
+            lists_conditions[parent] = rules.condition_lists.search(text, p.char_start, p.char_end) is not None
         excluded.append(bool(m.title and rules.review_sections.search(m.title))
-                        or (parent is not None and (excluded[parent.ordinal] or rules.condition_lists.search(
-                            text, parent.char_start, parent.char_end) is not None)))
+                        or (parent is not None and (excluded[parent] or lists_conditions[parent])))
     if not any(excluded):
         return targets
     starts = [m.char_start for m in measures]
