@@ -44,6 +44,7 @@ class DocumentRules:
     title_max: int
     continued: regex.Pattern
     not_title: tuple[regex.Pattern, ...]
+    page_chrome: regex.Pattern      # a web page's line above the title: skipped, not the end of the header
     doc_words: regex.Pattern
     period_line: regex.Pattern
     wrappers: tuple[regex.Pattern, ...]
@@ -80,6 +81,7 @@ _P = Field(str, pattern=True)
 _TOP = {"title": Field(dict), "interpretation": _P, "issuers": Field(dict), "doc_number": Field(dict),
         "period": Field(dict), "published_date": Field(dict), "source_url": Field(dict), "regions": Field(dict)}
 _TITLE = {"header_lines": Field(int), "max_chars": Field(int), "continued": _P, "not_title": Field(list, items=str, pattern=True),
+          "page_chrome": _P,
           "doc_words": _P, "period_line": _P, "wrappers": Field(list, items=str, pattern=True), "site_suffix": _P}
 _ISSUERS = {"before_about": _P, "separators": _P, "not_issuer": _P, "joint_release": _P, "central": _P}
 _NUMBER = {"header_lines": Field(int), "line": _P, "labelled": _P}
@@ -109,6 +111,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> DocumentRules:
         title_max=title["max_chars"],
         continued=regex.compile(title["continued"]),
         not_title=tuple(regex.compile(p) for p in title["not_title"]),
+        page_chrome=regex.compile(title["page_chrome"]),
         doc_words=regex.compile(title["doc_words"]),
         period_line=regex.compile(title["period_line"]),
         wrappers=tuple(_wrapper(p, path, line) for p, line in zip(title["wrappers"], _item_lines(top["title"], "wrappers"))),
@@ -298,6 +301,8 @@ def _header_title(lines: list[str], rules: DocumentRules) -> tuple[str | None, l
     issuers: list[str] = []
     first_half = ""
     for i, line in enumerate(lines[:rules.header_lines]):
+        if rules.page_chrome.search(line):
+            continue
         if len(line) > rules.title_max or any(p.search(line) for p in rules.not_title):
             break
         if rules.doc_words.search(line):

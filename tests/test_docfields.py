@@ -42,6 +42,10 @@ BODY = "一、总体要求\n到2027年，建成5个平台。\n"
         ("中共西安市委办公厅 西安市人民政府办公厅印发《西安市关于加快建设西部人才高地的实施意见》的通知\n" + BODY, {},
          "西安市关于加快建设西部人才高地的实施意见"),
         ("《贵州省大数据发展规划》政策解读\n" + BODY, {}, "贵州省大数据发展规划"),
+        # a web page's breadcrumb and source bar above the title are skipped
+        ("当前位置：首页 > 政务公开 > 政策文件\n来源：市政府办公室　　发布时间：2027-06-18　　【字体：大 中 小】\n"
+         "石嘴山市新型储能产业高质量发展实施方案（2027—2029年）\n" + BODY, {},
+         "石嘴山市新型储能产业高质量发展实施方案（2027—2029年）"),
         # nothing else: the first line
         ("到2030年建成一批平台。\n二、任务\n", {}, "到2030年建成一批平台。"),
     ],
@@ -68,6 +72,8 @@ def test_document_fields_doc_type(rules, text, metadata, doc_type):
     [
         ("浙江省低空经济发展行动计划\n" + BODY, "浙江省", "provincial"),
         ("加快广西人工智能产业发展行动方案\n" + BODY, "广西壮族自治区", "provincial"),
+        # an autonomous region is no district
+        ("西藏自治区人民政府办公厅关于印发西藏自治区数字乡村建设三年行动方案的通知\n" + BODY, "西藏自治区", "provincial"),
         ("天津市关于促进消费的若干措施\n" + BODY, "天津市", "provincial"),
         ("杭州市人民政府关于推进数字贸易发展的实施意见\n" + BODY, "杭州市", "municipal"),
         ("吉林市新能源汽车产业行动方案\n" + BODY, "吉林市", "municipal"),

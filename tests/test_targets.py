@@ -147,6 +147,8 @@ def test_find_targets_reads_ranges_and_bounds(text, expected, rules):
         ("县级集配中心覆盖一半以上的农产品主产县。", ("一半以上", 50, "%")),
         # 次 before 数字 (not 次数), 株
         ("每季度组织1次数字化转型供需对接活动。", ("1次", 1, "次")),
+        # a magnitude naming a class is no count (百兆瓦级); what is counted is
+        ("到2028年，建成百兆瓦级独立共享储能电站5座。", ("5座", 5, "座")),
         ("保藏工业菌种超过1万株。", ("超过1万株", 10000, "株")),
         ("研发人员全时当量达到12万人年。", ("12万人年", 120000, "人年")),
         # shares and multiples in words: 千分之 (not a score of 千分), 成, 翻番 (the increase, as 提高1倍)
@@ -271,6 +273,9 @@ def test_find_targets_marks_yearly_rates(text, expected, rules):
         "推动公共停车场对新能源汽车给予首次停车2小时内免费等优惠。",
         "对年营业收入超过5000万元的企业，投资规模超过1亿元的项目给予补助。",
         "企业员工超过300人的，可申请认定；在本市连续缴纳社保满6个月。",
+        # limits set for buyers, provisioning ratios, classes of magnitude
+        "适当提高跨境电商零售进口单次交易限值至8000元、年度交易限值至30000元。",
+        "新建新能源项目按照装机容量的15%、时长2小时配置储能。",
         # compensation rates, shares of returns, how long a benefit lasts, conditions of priority support
         "保险补偿比例不超过保费的80%。",
         "基金可按不超过投资额的20%让渡超额收益。",
