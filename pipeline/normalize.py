@@ -18,10 +18,15 @@ Rules, applied once per document, in this order:
    one blank line; leading and trailing blank lines go.
 5. Text hard-wrapped at a fixed width (a PDF's text layer, pasted or extracted)
    is unwrapped: page-number lines and running headers go, and a line filling
-   the width joins the next one unless that one is indented (a new paragraph).
+   the width (counted in characters, or as printed: a Chinese character fills two
+   cells, a digit one) joins the next one unless that one is indented; a
+   paragraph's short last line ends it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from unicodedata import east_asian_width
 
 import regex
 import yaml
@@ -49,7 +54,7 @@ _BLANK_RUNS = regex.compile(r"\n{3,}")
 PAGE_NUMBER = regex.compile(r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)[ \t]*(?:\n|$)", regex.M)
 # Hard wrapping: lines average under this many characters, most lines fill a width of
 # at least _WRAP_MIN_WIDTH (within _WRAP_SLACK of it), and at least this share of them do.
-_WRAP_MAX_AVERAGE, _WRAP_MIN_WIDTH, _WRAP_SLACK, _WRAP_FULL_SHARE = 60, 16, 2, 0.4
+_WRAP_MAX_AVERAGE, _WRAP_MIN_WIDTH, _WRAP_SLACK, _WRAP_FULL_SHARE = 60, 16, 3, 0.4
 _INDENT = (" ", "\t", "\u3000")
 
 METADATA_KEYS = ("title", "date", "link")
@@ -109,14 +114,16 @@ def unwrap(text: str) -> str:
     if len(text) > _WRAP_MAX_AVERAGE * (text.count("\n") + 1):
         return text                           # most texts: a paragraph per line
     lines = text.split("\n")
-    lengths = sorted(len(line) for line in lines if line)
-    width = lengths[int(len(lengths) * 0.9)] if lengths else 0
-    full = width - _WRAP_SLACK
-    if width < _WRAP_MIN_WIDTH or sum(n >= full for n in lengths) < _WRAP_FULL_SHARE * len(lengths):
+    # a page wraps by what a line fills, where a Chinese character takes two half-width cells and
+    # a digit one (`…达到1.5万吨以上，纯度不低于99.97%。（省` is full): either measure may say so
+    full = _full_lines(lines, len)
+    full |= _full_lines(lines, _printed_width)
+    if sum(line in full for line in lines) < _WRAP_FULL_SHARE * sum(1 for line in lines if line):
         return text
     kept: list[str] = []
     seen: set[str] = set()
     after_page_number = False
+    previous_full = False                     # the last line kept (as printed) fills the width
     for line in lines:
         if PAGE_NUMBER.fullmatch(line):
             after_page_number = True
@@ -125,11 +132,28 @@ def unwrap(text: str) -> str:
             continue                          # a running header repeats a line seen before
         after_page_number = False
         seen.add(line)
-        if kept and kept[-1] and len(kept[-1]) >= full and line and not line.startswith(_INDENT):
+        if kept and previous_full and line and not line.startswith(_INDENT):
             kept[-1] += line
         else:
             kept.append(line)
+        previous_full = line in full          # a paragraph's short last line ends it
     return "\n".join(kept)
+
+
+def _full_lines(lines: list[str], measure: Callable[[str], int]) -> set[str]:
+    """The lines that fill the width most lines reach (within _WRAP_SLACK) by `measure`;
+    none unless that width is at least _WRAP_MIN_WIDTH characters."""
+    widths = sorted(measure(line) for line in lines if line)
+    scale = measure("字")                      # 1 for characters, 2 for printed cells
+    width = widths[int(len(widths) * 0.9)] if widths else 0
+    if width < _WRAP_MIN_WIDTH * scale:
+        return set()
+    return {line for line in lines if line and measure(line) >= width - _WRAP_SLACK * scale}
+
+
+def _printed_width(line: str) -> int:
+    """A line's width as printed, in half-width cells."""
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in line)
 
 
 def normalize(raw: str) -> tuple[dict[str, str], str]:

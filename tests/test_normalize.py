@@ -60,11 +60,32 @@ def hard_wrapped(text: str, width: int = 24) -> str:
     return "\n".join(text[i:i + width] for i in range(0, len(text), width))
 
 
+def printed_wrapped(text: str, cells: int = 48) -> str:
+    """Wrapped as a page wraps it: by what a line fills, a Chinese character two cells, a digit one."""
+    lines, line, used = [], "", 0
+    for ch in text:
+        width = 1 if ch.isascii() else 2
+        if used + width > cells:
+            lines.append(line)
+            line, used = "", 0
+        line, used = line + ch, used + width
+    return "\n".join([*lines, line])
+
+
+DIGITS = ("推广燃料电池汽车10000辆、20000辆、30000辆，坚持创新驱动发展战略，加快建设现代化产业体系，全面提升自主创新能力。"
+          * 4 + "力争建成示范区。")
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
         # lines filling the width join the next unless it is indented (a new paragraph)
         (hard_wrapped(PARAGRAPH) + "\n" + hard_wrapped(PARAGRAPH), PARAGRAPH + "\n" + PARAGRAPH),
+        # a paragraph's short last line ends it, indented or not (a PDF's text layer drops indents)
+        (hard_wrapped(PARAGRAPH[:-6]) + "\n" + hard_wrapped(PARAGRAPH).replace("　", ""),
+         PARAGRAPH[:-6] + "\n" + PARAGRAPH.replace("　", "")),
+        # a line of digits holds more characters in the same width: a line is full by either measure
+        (printed_wrapped(DIGITS) + "\n一、总体要求", DIGITS + "\n一、总体要求"),
         # page numbers go, and a running header: a line seen before, after a page number
         ("氢能行动方案\n" + hard_wrapped(PARAGRAPH[:72]) + "\n— 2 —\n氢能行动方案\n" + hard_wrapped(PARAGRAPH[72:]),
          "氢能行动方案\n" + PARAGRAPH),
