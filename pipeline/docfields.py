@@ -244,6 +244,8 @@ def document_fields(doc: SourceDocument, rules: DocumentRules) -> DocumentFields
     header, issuer_lines = _header_title(lines, rules)
     raw_title = header or meta_title or (lines[0] if lines else None)
     title, issuers = _unwrap(raw_title, rules) if raw_title else (None, [])
+    if title and title != raw_title:
+        title = _own_heading(text, title, rules)
     issuers = issuer_lines + issuers
     interpretation = any(rules.interpretation.search(t) for t in (meta_title, header or "") if t)
     if not issuers and interpretation:
@@ -306,9 +308,11 @@ def _header_title(lines: list[str], rules: DocumentRules) -> tuple[str | None, l
         if len(line) > rules.title_max or any(p.search(line) for p in rules.not_title):
             break
         if rules.doc_words.search(line):
-            if i + 1 < len(lines) and rules.period_line.match(lines[i + 1]):
-                line += lines[i + 1]
-            return first_half + line, issuers
+            title, following = first_half + line, lines[i + 1] if i + 1 < len(lines) else ""
+            if rules.period_line.match(following) or (
+                    rules.continued.search(title) and not _wrapped(title, rules) and _wrapped(title + following, rules)):
+                title += following        # `（2026—2028年）` or a notice's last line `（2026—2028年）的通知`
+            return title, issuers
         if rules.continued.search(line):
             first_half = line
         else:
@@ -326,6 +330,20 @@ def _signature(tail: list[str], rules: DocumentRules) -> list[str]:
             break
         names.append(line)
     return names[::-1]
+
+
+def _wrapped(title: str, rules: DocumentRules) -> bool:
+    return any(wrapper.match(title) for wrapper in rules.wrappers)
+
+
+def _own_heading(text: str, title: str, rules: DocumentRules) -> str:
+    """A cover notice's title names the plan without its period: the plan's own heading, a
+    line of that title followed by a period line (`（2028—2030年）`), gives it."""
+    at = text.find("\n" + title + "\n")
+    if at < 0:
+        return title
+    following = text[at + len(title) + 2:text.find("\n", at + len(title) + 2)].strip(" \t\u3000")
+    return title + following if rules.period_line.match(following) else title
 
 
 def _unwrap(title: str, rules: DocumentRules) -> tuple[str, list[str]]:
