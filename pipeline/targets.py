@@ -1035,11 +1035,11 @@ def _lead_in_line_year(text: str, start: int, line_start: int, deadlines: list[D
 
 
 def _recurring(target: Target, recurring: list[int], text: str, rules: TargetRules) -> bool:
-    """A yearly rate, or a recurring date (`每季度`, `每年`) in the target's clause before it."""
-    if target.per:
-        return True
-    clause_start = _after(rules.clause_start.search(text, 0, target.char_start))
-    k = bisect.bisect_left(recurring, clause_start)
+    """A recurring date (`每季度`, `每年`) before the target in its clause, or in its sentence for a
+    yearly rate (每年发布清单，开放场景30个); a year's volume (`年交易额达到400亿元`) is no recurrence."""
+    scope = rules.sentence_start if target.per else rules.clause_start
+    start = _after(scope.search(text, 0, target.char_start))
+    k = bisect.bisect_left(recurring, start)
     return k < len(recurring) and recurring[k] < target.char_start
 
 

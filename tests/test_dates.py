@@ -32,6 +32,9 @@ def rows(text, rules):
         ("展望2030年，力争突破1000亿元。", ("deadline", "展望2030年", 2030, None, None, None)),
         # a deadline qualifying a noun is no deadline of the text (2000年底前建成的小区)
         ("改造2000年底前建成的老旧小区。", ("point", "2000年底", 2000, None, None, None)),
+        # a year compared with is a baseline
+        ("加工产值达到2023年的1.5倍。", ("point", "2023年", 2023, None, None, None)),
+        ("客流恢复到2019年水平。", ("point", "2019年", 2019, None, None, None)),
     ],
 )
 def test_find_dates_reads_deadlines(text, expected, rules):

@@ -62,14 +62,15 @@ def test_extract_document_keeps_no_targets_in_reviews_or_condition_lists(tmp_pat
 @pytest.mark.parametrize(
     ("title", "years"),
     [
-        # a year's work plan: its aims are due by the end of that year
-        ("江西省2025年数字经济工作要点", [2025, 2027]),
+        # a year's work plan: its aims are due by the end of that year, a year's volume too, not a recurring aim
+        ("江西省2025年数字经济工作要点", [2025, 2027, 2025, None]),
         # a plan of several years sets no year of its own
-        ("江西省数字经济发展行动计划（2025—2027年）", [None, 2027]),
+        ("江西省数字经济发展行动计划（2025—2027年）", [None, 2027, None, None]),
     ],
 )
 def test_extract_document_gives_a_one_year_plan_its_year(tmp_path, title, years):
-    tables = extracted(tmp_path, title + "\n一、重点任务\n1.新增上云企业1万家。\n2.到2027年建成数据中心5个。\n")
+    tables = extracted(tmp_path, title + "\n一、重点任务\n1.新增上云企业1万家。\n2.到2027年建成数据中心5个。\n"
+                                         "3.数据交易平台年交易额达到40亿元。\n4.每季度召开1次调度会。\n")
     assert [row["year"] for row in tables["targets"]] == years
 
 
