@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import regex
 
@@ -84,6 +84,7 @@ class AgencyRules:
     bare_role: str
     cell_separator: regex.Pattern           # between the cells of a table row written out as a line
     task_column: regex.Pattern              # the header cell of a task-division table's task column
+    deadline_column: regex.Pattern          # … and of its deadline column
     known: frozenset[str]
     known_compounds: regex.Pattern | None   # known names holding a conjunction
     central: dict[str, str]
@@ -102,7 +103,8 @@ _TOP = {
     "drop_prefix": Field(str, pattern=True), "agency": Field(dict), "bare_list": Field(dict),
     "task_table": Field(dict),
 }
-_TASK_TABLE = {"cell_separator": Field(str, pattern=True), "task_column": Field(str, pattern=True)}
+_TASK_TABLE = {"cell_separator": Field(str, pattern=True), "task_column": Field(str, pattern=True),
+               "deadline_column": Field(str, pattern=True)}
 _ANNOTATION = {"pattern": Field(str, pattern=True), "trigger": Field(str, pattern=True),
                "key_brackets": Field(dict, required=False)}
 _ROLE_KEY = {"pattern": Field(str, pattern=True), "role": Field(str, choices=ROLES)}
@@ -162,6 +164,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> AgencyRules:
         bare_role=bare["role"],
         cell_separator=regex.compile(table["cell_separator"]),
         task_column=regex.compile(table["task_column"]),
+        deadline_column=regex.compile(table["deadline_column"]),
         known=known,
         known_compounds=regex.compile("|".join(map(regex.escape, compounds))) if compounds else None,
         central=central,
@@ -283,16 +286,21 @@ def find_agencies(text: str, rules: AgencyRules, annexes: tuple[int, ...] = ()) 
     return agencies
 
 
-def find_table_agencies(text: str, titles: list[str | None], rules: AgencyRules, first_index: int) -> list[Agency]:
-    """Agencies of task-division tables written out line by line: each row whose task cell
-    is the title of exactly one measure (`titles`, by ordinal) is an annotation of it, its
-    role cells read as `KEY：list` parts. Annotations are numbered on from `first_index`."""
+class TaskRow(NamedTuple):
+    """A row of a task-division table whose task cell is the title of exactly one measure."""
+    measure: int                         # that measure's ordinal
+    roles: list[tuple[Cell, str]]        # its role cells, with their roles
+    deadline: Cell | None                # its 完成时限 cell, if the table has that column
+
+
+def find_task_rows(text: str, titles: list[str | None], rules: AgencyRules) -> list[TaskRow]:
+    """The rows of task-division tables written out line by line (`序号　重点任务　牵头单位
+    配合单位　完成时限`) that name a measure by its title (`titles`, by ordinal)."""
     by_title: dict[str, list[int]] = {}
     for ordinal, title in enumerate(titles):
         if title:
             by_title.setdefault(title, []).append(ordinal)
-    agencies: list[Agency] = []
-    index = first_index
+    rows: list[TaskRow] = []
     read_to = 0                                             # the end of the last table read
     for hint in rules.task_column.finditer(text):          # a header holds a task column
         line_start = text.rfind("\n", 0, hint.start()) + 1
@@ -301,25 +309,39 @@ def find_table_agencies(text: str, titles: list[str | None], rules: AgencyRules,
         header = _task_header(line_cells(text, line_start, rules.cell_separator), rules)
         if header is None:
             continue
-        task, roles, width = header
+        task, roles, deadline, width = header
         row_start = text.find("\n", line_start) + 1
         while row_start and (cells := line_cells(text, row_start, rules.cell_separator)) and len(cells) == width:
             measures = by_title.get(cells[task].text, [])
-            names = [n for column, role in roles for n in _cell_names(text, cells[column], role, rules)]
-            if len(measures) == 1 and names:
-                agencies.extend(Agency(text[n.start:n.end], n.role, position, index, n.start, n.end,
-                                       measure=measures[0]) for position, n in enumerate(names, start=1))
-                index += 1
+            if len(measures) == 1:
+                rows.append(TaskRow(measures[0], [(cells[column], role) for column, role in roles],
+                                    cells[deadline] if deadline is not None else None))
             row_start = text.find("\n", row_start) + 1
         read_to = row_start or len(text)
+    return rows
+
+
+def find_table_agencies(text: str, rows: list[TaskRow], rules: AgencyRules, first_index: int) -> list[Agency]:
+    """The agencies of task-table rows: each row is an annotation of its measure, its role
+    cells read as `KEY：list` parts. Annotations are numbered on from `first_index`."""
+    agencies: list[Agency] = []
+    index = first_index
+    for row in rows:
+        names = [n for cell, role in row.roles for n in _cell_names(text, cell, role, rules)]
+        if names:
+            agencies.extend(Agency(text[n.start:n.end], n.role, position, index, n.start, n.end, measure=row.measure)
+                            for position, n in enumerate(names, start=1))
+            index += 1
     return agencies
 
 
-def _task_header(cells: list[Cell], rules: AgencyRules) -> tuple[int, list[tuple[int, str]], int] | None:
-    """A header row: its task column, its role columns with their roles, and its width."""
+def _task_header(cells: list[Cell], rules: AgencyRules) -> tuple[int, list[tuple[int, str]], int | None, int] | None:
+    """A header row: its task column, its role columns with their roles, its deadline column
+    and its width."""
     tasks = [k for k, cell in enumerate(cells) if rules.task_column.fullmatch(cell.text)]
     roles = [(k, role) for k, cell in enumerate(cells) if (role := _role_of(cell.text, rules))]
-    return (tasks[0], roles, len(cells)) if len(tasks) == 1 and roles else None
+    deadline = next((k for k, cell in enumerate(cells) if rules.deadline_column.fullmatch(cell.text)), None)
+    return (tasks[0], roles, deadline, len(cells)) if len(tasks) == 1 and roles else None
 
 
 def _cell_names(text: str, cell: Cell, role: str, rules: AgencyRules) -> list[_Name]:

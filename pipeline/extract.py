@@ -9,7 +9,7 @@ from itertools import takewhile
 from pathlib import Path
 
 from . import PIPELINE_VERSION
-from .agencies import canonicalize, find_agencies, find_table_agencies
+from .agencies import TaskRow, canonicalize, find_agencies, find_table_agencies, find_task_rows
 from .dates import find_dates
 from .docfields import document_fields
 from .errors import InputError, PipelineError
@@ -127,7 +127,8 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
         "pipeline_version": PIPELINE_VERSION, "rules_version": rules_version,
     } for row_id, d, (measure_id, _) in zip(_row_ids(f"{doc_id}-d", len(dates)), dates, index.places(dates))]
 
-    targets = document_targets(text, measures, dates, fields, rules)
+    task_rows = find_task_rows(text, [m.title for m in measures], rules.agencies)
+    targets = document_targets(text, measures, dates, fields, task_rows, rules)
     rows.tables["targets"] = [{
         "doc_id": doc_id, "target_id": row_id, "measure_id": measure_id,
         "measure_path": path, "quantity_text": t.quantity_text,
@@ -137,7 +138,7 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
         "pipeline_version": PIPELINE_VERSION, "rules_version": rules_version,
     } for row_id, t, (measure_id, path) in zip(_row_ids(f"{doc_id}-t", len(targets)), targets, index.places(targets))]
 
-    agencies = document_agencies(text, measures, fields, rules)
+    agencies = document_agencies(text, fields, task_rows, rules)
     rows.tables["agencies"] = [{
         "doc_id": doc_id, "agency_id": row_id, "measure_id": measure_id,
         "measure_path": path, "annotation": a.annotation, "position": a.position,
@@ -150,14 +151,15 @@ def extract_document(doc: SourceDocument, rules: RuleSet) -> Rows:
 
 
 def document_targets(text: str, measures: list[Measure], dates: list[DateMention], fields: DocumentFields,
-                     rules: RuleSet) -> list[Target]:
-    """The targets outside reviews and condition lists, each with the deadline that governs it;
-    in an indicator table's rows, the table's targets, with their columns' years."""
+                     task_rows: list[TaskRow], rules: RuleSet) -> list[Target]:
+    """The targets outside reviews and condition lists, each with the deadline that governs it
+    (failing one in the text, its measure's in a task table); in an indicator table's rows, the
+    table's targets, with their columns' years."""
     present_year = fields.period_start or (int(fields.published_date[:4]) if fields.published_date else None)
     targets = outside_reviews_and_conditions(find_targets(text, rules.targets, present_year), measures, text,
                                              rules.targets)
     one_year = fields.period_start == fields.period_end and fields.period_start   # a year's work plan
-    assign_years(targets, dates, text, measures, rules.targets, one_year or None)
+    assign_years(targets, dates, text, measures, rules.targets, one_year or None, _row_deadlines(task_rows, dates))
     table_targets, rows = find_indicator_targets(text, rules.indicators)
     if rows:
         targets = sorted([t for t in targets if not any(a <= t.char_start < b for a, b in rows)] + table_targets,
@@ -165,12 +167,25 @@ def document_targets(text: str, measures: list[Measure], dates: list[DateMention
     return targets
 
 
-def document_agencies(text: str, measures: list[Measure], fields: DocumentFields, rules: RuleSet) -> list[Agency]:
+def _row_deadlines(task_rows: list[TaskRow], dates: list[DateMention]) -> dict[int, int]:
+    """Measure ordinal → the year of the deadline in its task-table row's deadline cell."""
+    deadlines = [d for d in dates if d.kind == "deadline"]
+    starts = [d.char_start for d in deadlines]
+    years = {}
+    for row in task_rows:
+        if row.deadline is not None:
+            k = bisect.bisect_left(starts, row.deadline.start)
+            if k < len(deadlines) and deadlines[k].char_end <= row.deadline.end:
+                years[row.measure] = deadlines[k].year
+    return years
+
+
+def document_agencies(text: str, fields: DocumentFields, task_rows: list[TaskRow], rules: RuleSet) -> list[Agency]:
     """The agencies of the annotations (a `下同` ending at an annex) and of task-division
     tables, with their canonical names."""
     annexes = tuple(m.start() for m in rules.numbering.appendix_start.finditer(text))
     agencies = find_agencies(text, rules.agencies, annexes)
-    agencies += find_table_agencies(text, [m.title for m in measures], rules.agencies,
+    agencies += find_table_agencies(text, task_rows, rules.agencies,
                                     first_index=max((a.annotation for a in agencies), default=-1) + 1)
     canonicalize(agencies, fields.region, rules.agencies)
     return agencies

@@ -964,7 +964,7 @@ def outside_reviews_and_conditions(targets: list[Target], measures: list[Measure
 # --- years ----------------------------------------------------------------------
 
 def assign_years(targets: list[Target], dates: list[DateMention], text: str, measures: list[Measure],
-                 rules: TargetRules, plan_year: int | None = None) -> None:
+                 rules: TargetRules, plan_year: int | None = None, measure_deadlines: dict[int, int] | None = None) -> None:
     """Set each target's `year` to the deadline that governs it (guide §3).
 
     The nearest deadline before the target in the same line and measure, or a bare
@@ -972,7 +972,8 @@ def assign_years(targets: list[Target], dates: list[DateMention], text: str, mea
     deadline after it in the same sentence (up to the next 。); else the last deadline
     of a lead-in line above it in its measure (`到2027年，实现以下目标：`); else the
     deadline of the lead-in its measure hangs from (see _lead_in_years); else that of a
-    `完成时限：…` line in its measure; else `plan_year`, the year of a one-year plan
+    `完成时限：…` line in its measure; else its measure's deadline in `measure_deadlines` (a
+    task table's deadline column, by measure ordinal); else `plan_year`, the year of a one-year plan
     (`2025年…工作要点`), whose aims are due by its end, unless recurring (`每季度召开1次`);
     else None.
     A period (`2012年起5年内`) is no deadline.
@@ -1011,7 +1012,8 @@ def assign_years(targets: list[Target], dates: list[DateMention], text: str, mea
             target.year = deadlines[j].year
         elif inside:
             target.year = (_lead_in_line_year(text, measures[k].char_start, line_start, deadlines, starts)
-                           or inherited[k] or _labelled_year(text, measures[k], deadlines, starts, rules))
+                           or inherited[k] or _labelled_year(text, measures[k], deadlines, starts, rules)
+                           or (measure_deadlines or {}).get(k))
         if target.year is None and plan_year is not None and not _recurring(target, recurring, text, rules):
             target.year = plan_year
 

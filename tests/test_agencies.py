@@ -1,7 +1,7 @@
 
 import pytest
 
-from pipeline.agencies import canonicalize, find_agencies, find_table_agencies, load_rules, split_names
+from pipeline.agencies import canonicalize, find_agencies, find_table_agencies, find_task_rows, load_rules, split_names
 from pipeline.errors import RuleError
 from pipeline.rules import RULES_DIR
 
@@ -280,7 +280,7 @@ TABLE = ("附件\n重点任务分工表\n序号　重点任务　牵头单位　
     ],
 )
 def test_find_table_agencies_reads_a_task_division_table(rules, titles, expected):
-    found = find_table_agencies(TABLE, titles, rules, first_index=5)
+    found = find_table_agencies(TABLE, find_task_rows(TABLE, titles, rules), rules, first_index=5)
     for agency in found:
         assert TABLE[agency.char_start:agency.char_end] == agency.name
     assert [(a.name, a.role, a.position, a.annotation, a.measure) for a in found] == expected
@@ -293,5 +293,11 @@ def test_find_table_agencies_reads_a_task_division_table(rules, titles, expected
         "序号　重点任务　完成时限\n1　建设中试平台　2028年底前\n",     # no role column
     ],
 )
-def test_find_table_agencies_needs_a_header_with_task_and_role_columns(rules, text):
-    assert find_table_agencies(text, ["建设中试平台"], rules, first_index=0) == []
+def test_find_task_rows_needs_a_header_with_task_and_role_columns(rules, text):
+    assert find_task_rows(text, ["建设中试平台"], rules) == []
+
+
+def test_find_task_rows_gives_each_row_its_deadline_cell(rules):
+    rows = find_task_rows(TABLE, ["建设中试平台", "培育服务机构"], rules)
+    assert [(row.measure, TABLE[row.deadline.start:row.deadline.end]) for row in rows] == [
+        (0, "2028年底前"), (1, "持续推进")]

@@ -7,6 +7,9 @@ from pipeline.ingest import read_document
 from pipeline.ruleset import load_ruleset
 
 PARAGRAPH = "一、重点任务\n（一）完善冷链设施。"
+# a paragraph of a realistic length: short lines of one width would read as hard-wrapped text
+PREAMBLE = ("为深入贯彻落实国家关于推动制造业高质量发展的决策部署，加快构建现代化产业体系，"
+            "推动科技成果转化和产业化，结合本省实际，制定本方案。")
 
 
 def extracted(tmp_path, text):
@@ -74,6 +77,14 @@ def test_extract_document_gives_a_one_year_plan_its_year(tmp_path, title, years)
     assert [row["year"] for row in tables["targets"]] == years
 
 
+def test_extract_document_takes_a_measures_deadline_from_its_task_table_row(tmp_path):
+    tables = extracted(tmp_path, "关于加快中试平台建设的行动方案\n" + PREAMBLE + "\n一、重点任务\n（一）建设中试平台。建成中试平台10个。\n"
+                                 "（二）培育服务机构。到2026年培育服务机构20家。\n附件\n"
+                                 "序号　重点任务　牵头单位　配合单位　完成时限\n"
+                                 "1　建设中试平台　省科技厅　省财政厅　2028年底前\n2　培育服务机构　省教育厅　—　2027年底前\n")
+    assert [(row["quantity_text"], row["year"]) for row in tables["targets"]] == [("10个", 2028), ("20家", 2026)]
+
+
 def test_extract_document_places_a_task_table_row_on_its_measure(tmp_path):
     tables = extracted(tmp_path, "关于加快中试平台建设的行动方案\n一、重点任务\n（一）建设中试平台。到2027年建成10个。\n"
                                  "（二）培育服务机构。\n附件\n序号　重点任务　牵头单位　配合单位\n"
@@ -92,9 +103,8 @@ def test_extract_document_places_a_task_table_row_on_its_measure(tmp_path):
     ],
 )
 def test_extract_document_reads_indicator_tables_by_their_columns(tmp_path, table, expected):
-    # (a paragraph of a realistic length: short lines of one width would read as hard-wrapped text)
-    tables = extracted(tmp_path, "科技创新发展规划\n一、主要目标\n坚持创新在现代化建设全局中的核心地位，全面提升自主创新能力，"
-                                 "研发投入强度提高1.5个百分点。\n" + table + "二、重点任务\n")
+    tables = extracted(tmp_path, "科技创新发展规划\n" + PREAMBLE + "\n一、主要目标\n研发投入强度提高1.5个百分点。\n" + table
+                       + "二、重点任务\n")
     assert [(row["quantity_text"], row["year"]) for row in tables["targets"]] == expected
 
 
