@@ -161,10 +161,11 @@ def document_targets(text: str, measures: list[Measure], dates: list[DateMention
     one_year = fields.period_start == fields.period_end and fields.period_start   # a year's work plan
     assign_years(targets, dates, text, measures, rules.targets, one_year or None, _row_deadlines(task_rows, dates))
     table_targets, rows = find_indicator_targets(text, rules.indicators)
-    if rows:
-        targets = sorted([t for t in targets if not any(a <= t.char_start < b for a, b in rows)] + table_targets,
-                         key=lambda t: (t.char_start, t.char_end))
-    return targets
+    if not rows:
+        return targets
+    table_targets = outside_reviews_and_conditions(table_targets, measures, text, rules.targets)  # 完成情况 tables
+    return sorted([t for t in targets if not any(a <= t.char_start < b for a, b in rows)] + table_targets,
+                  key=lambda t: (t.char_start, t.char_end))
 
 
 def _row_deadlines(task_rows: list[TaskRow], dates: list[DateMention]) -> dict[int, int]:

@@ -189,6 +189,8 @@ def _aligned(cells: list[Cell], header: _Header, rules: IndicatorRules) -> list[
     width = header.width
     if len(cells) == width:
         return list(cells)
+    if width < len(cells) <= width + 2:
+        return list(cells[len(cells) - width:])     # categories the header has no column for
     name = next((k for k, cell in enumerate(cells) if not rules.number_like.search(cell.text)), None)
     after = cells[name + 1:] if name is not None else []
     columns = list(range(header.name + 1, width))

@@ -98,6 +98,8 @@ def test_extract_document_places_a_task_table_row_on_its_measure(tmp_path):
     [
         # in an indicator table's rows the table's reading wins: a baseline with its unit is no target
         ("指标名称　2025年　2030年\n研发投入强度　2.5%　3%以上\n", [("1.5个百分点", None), ("3%以上", 2030)]),
+        # a table in a review of the past holds no targets
+        ("二、发展基础\n指标名称　2020年　2025年目标\n研发投入强度　2.1%　2.8%\n", [("1.5个百分点", None)]),
         # cells run together are prose to the scanner
         ("主要指标：研发投入强度2025年2.5%，2030年3%以上。\n", [("1.5个百分点", None), ("2.5%", None), ("3%以上", 2030)]),
     ],

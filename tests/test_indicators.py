@@ -62,6 +62,9 @@ def found(text, rules):
         # a column marked as the target's: the other year is where the plan starts from
         (row("指标名称", "单位", "2025年", "2027年目标", sep="\t") + row("本地配套率", "%", "70", "80左右", sep="\t"),
          [("80左右", 80, "approx", "%", "本地配套率", 2027)]),
+        # a category cell the header has no column for
+        (row("指标", "单位", "2025年", "2030年") + row("环境质量", "空气质量优良天数比率", "%", "83.2", "87"),
+         [("87", 87, "eq", "%", "空气质量优良天数比率", 2030)]),
         # empty cells leave no trace between separators: the cells go where they fit
         (row("指标", "单位", "2023年", "2026年", sep="\t")
          + "研发投入强度（%）\t\t3.4\t3.8\n"
