@@ -455,6 +455,8 @@ def _spans(text: str, masked: str, lo: int, hi: int, base: int, rules: AgencyRul
 def _sharing_bodies(text: str, pieces: list[tuple[int, int]], base: int, rules: AgencyRules) -> list[tuple[int, int]]:
     """The pieces, with a run of bare levels and the level that carries their body
     (`各市`、`县人民政府`) joined into one."""
+    if len(pieces) < 2:
+        return pieces
     joined: list[tuple[int, int]] = []
     run_start = None                       # where the current run of bare levels starts
     for s, e in pieces:
