@@ -20,7 +20,7 @@ from typing import Iterator, NamedTuple
 
 import regex
 
-from .cells import Cell, line_cells
+from .cells import Cell, line_cells, table_headers
 from .errors import RuleError
 from .model import Agency
 from .nlp import read_lexicon
@@ -302,12 +302,9 @@ def find_task_rows(text: str, titles: list[str | None], rules: AgencyRules) -> l
             by_title.setdefault(title, []).append(ordinal)
     rows: list[TaskRow] = []
     read_to = 0                                             # the end of the last table read
-    for hint in rules.task_column.finditer(text):          # a header holds a task column
-        line_start = text.rfind("\n", 0, hint.start()) + 1
+    for line_start, header in table_headers(text, rules.task_column.finditer(text),   # a header holds a task column
+                                            rules.cell_separator, lambda cells: _task_header(cells, rules)):
         if line_start < read_to:
-            continue
-        header = _task_header(line_cells(text, line_start, rules.cell_separator), rules)
-        if header is None:
             continue
         task, roles, deadline, width = header
         row_start = text.find("\n", line_start) + 1

@@ -4,9 +4,12 @@ the indicator tables of indicators.py."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple, TypeVar
 
 import regex
+
+Header = TypeVar("Header")
 
 
 class Cell(NamedTuple):
@@ -31,3 +34,18 @@ def line_cells(text: str, line_start: int, separator: regex.Pattern) -> list[Cel
     if start < end:
         cells.append(Cell(start, end, text[start:end]))
     return cells if len(cells) > 1 else []
+
+
+def table_headers(text: str, hints: Iterable[regex.Match], separator: regex.Pattern,
+                  parse: Callable[[list[Cell]], Header | None]) -> Iterator[tuple[int, Header]]:
+    """(line start, header) of each line a hint falls on whose cells `parse` reads as a
+    table's header, each line once."""
+    last = -1
+    for hint in hints:
+        line_start = text.rfind("\n", 0, hint.start()) + 1
+        if line_start == last:
+            continue
+        last = line_start
+        header = parse(line_cells(text, line_start, separator))
+        if header is not None:
+            yield line_start, header

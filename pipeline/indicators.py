@@ -15,7 +15,7 @@ from pathlib import Path
 
 import regex
 
-from .cells import Cell, line_cells, line_end
+from .cells import Cell, line_cells, line_end, table_headers
 from .errors import RuleError
 from .model import Target
 from .rules import RULES_DIR, Field, check_mapping, read_yaml
@@ -115,12 +115,9 @@ def find_indicator_targets(text: str, rules: IndicatorRules) -> tuple[list[Targe
     targets: list[Target] = []
     spans: list[tuple[int, int]] = []
     read_to = 0
-    for hint in rules.header_hint.finditer(text):
-        line_start = text.rfind("\n", 0, hint.start()) + 1
+    for line_start, header in table_headers(text, rules.header_hint.finditer(text), rules.cell_separator,
+                                            lambda cells: _header(cells, rules)):
         if line_start < read_to:
-            continue
-        header = _header(line_cells(text, line_start, rules.cell_separator), rules)
-        if header is None:
             continue
         row_start = line_end(text, line_start) + 1
         while row_start <= len(text):
