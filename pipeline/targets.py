@@ -63,6 +63,7 @@ _COMPARATOR_SPEC = {"prefix": Field(dict), "prefix_at_clause_end": Field(dict, r
 _PER_YEAR_SPEC = {"suffixes": Field(list, items=str), "cues": Field(str, pattern=True),
                   "attribute_cues": Field(str, pattern=True), "totals": Field(str, pattern=True)}
 _HISTORY_SPEC = {"opener": Field(str, pattern=True), "closer": Field(str, pattern=True),
+                 "clause_opener": Field(str, pattern=True),
                  "sections": Field(str, pattern=True)}
 _EXCLUSION_SPEC = {
     "reason": Field(str),
@@ -196,7 +197,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
             raise RuleError(path, scales.key_lines.get(word), f"scales.{word} must be a positive whole number")
     per_year = check_mapping(top["per_year"], _PER_YEAR_SPEC, path, "per_year")
     history = check_mapping(top["history"], _HISTORY_SPEC, path, "history")
-    for key, groups in (("opener", {"year", "as_of"}), ("closer", {"year"})):
+    for key, groups in (("opener", {"year", "as_of"}), ("closer", {"year"}), ("clause_opener", {"year"})):
         if not groups <= set(regex.compile(history[key]).groupindex):
             raise RuleError(path, top["history"].key_lines[key],
                             f"history.{key} must capture {', '.join(f'(?P<{g}>…)' for g in sorted(groups))}")
@@ -234,7 +235,8 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
     first_chars = _NUMERAL_CHARS_RUN + _DOUBLING[0] + "".join(word[0] for word in prefix_words)
     masks = "|".join(f"(?:{m})" for m in top["masks"])
     context = compile_pattern(
-        f"(?P<mask>{masks})|(?P<opener>{history['opener']})|(?P<closer>{history['closer']})",
+        f"(?P<mask>{masks})|(?P<opener>{history['opener']})|(?P<closer>{history['closer']})"
+        f"|(?P<clause_opener>{history['clause_opener']})",
         path, lines["masks"], "masks/history",
     )
     exclusions = check_list(top["exclusions"], path, "exclusions",
@@ -535,16 +537,18 @@ def _scan(text: str, rules: TargetRules, present_year: int | None) -> list[_Quan
     """
     context, quantities_pattern = rules.context, rules.quantities
     index = context.groupindex
-    history, year, as_of = (index["opener"], index["closer"]), index["year"], index["as_of"]
+    history = (index["opener"], index["closer"], index["clause_opener"])
+    year, as_of = index["year"], index["as_of"]
     quantity_groups = _quantity_groups(rules)
     quantities: list[_Quantity] = []
     history_year, history_end = None, 0       # a passage runs to its line end or to a later deadline
     c, q = context.search(text), quantities_pattern.search(text)
     while c or q:
         if c and (not q or c.start() <= q.start()):
-            opener, closer = c.group(*history)
-            if opener is not None and (present_year is None or c.group(as_of) is not None
-                                       or int(c.group(year)) < present_year):
+            opener, closer, clause_opener = c.group(*history)
+            if (opener is not None and (present_year is None or c.group(as_of) is not None
+                                        or int(c.group(year)) < present_year)) or (
+                    clause_opener is not None and present_year is not None and int(c.group(year)) < present_year):
                 history_year = int(c.group(year))
                 history_end = text.find("\n", c.end())
                 history_end = len(text) if history_end < 0 else history_end

@@ -124,3 +124,9 @@ def test_extract_document_reads_year_opened_passages_against_the_plans_year(tmp_
             "2027年，全区新增市级以上智能制造示范企业30家。\n")
     tables = extracted(tmp_path, title + "\n" + body)
     assert [row["quantity_text"] for row in tables["targets"]] == quantities
+
+
+def test_extract_document_reads_a_clause_on_an_earlier_year_of_the_whole_jurisdiction_as_the_past(tmp_path):
+    tables = extracted(tmp_path, "雨花区2027年智能制造工作方案\n一、工作目标\n　　我区是装备制造大区，"
+                                 "2026年全区智能制造装备产业产值达到320亿元，规上企业120家。全区新增示范企业30家。\n")
+    assert [row["quantity_text"] for row in tables["targets"]] == ["30家"]
