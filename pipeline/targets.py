@@ -524,6 +524,7 @@ def find_targets(text: str, rules: TargetRules, present_year: int | None = None)
 
 # Scanner groups a quantity is read from, fetched in one call (by number: the regex
 # module looks a group name up at every call).
+_LINE_END = regex.compile("\n")     # where a passage opened by a bare year ends
 _QUANTITY_GROUPS = ("pre", "lo", "hi", "num", "scale", "infix", "unit", "pct", "permille", "half", "tenths",
                     "doublings", "suf", "per")
 
@@ -549,9 +550,9 @@ def _scan(text: str, rules: TargetRules, present_year: int | None) -> list[_Quan
             if (opener is not None and (present_year is None or c.group(as_of) is not None
                                         or int(c.group(year)) < present_year)) or (
                     clause_opener is not None and present_year is not None and int(c.group(year)) < present_year):
-                history_year = int(c.group(year))
-                history_end = text.find("\n", c.end())
-                history_end = len(text) if history_end < 0 else history_end
+                history_year = int(c.group(year))       # to the line end; a clause's, to its sentence end
+                end_of = rules.sentence_end if clause_opener is not None else _LINE_END
+                history_end = _before(end_of.search(text, c.end()), len(text))
             elif opener is not None or (closer is not None and history_year is not None
                                         and int(c.group(year)) > history_year):
                 history_year = None            # the plan's own year, or a later deadline: aims again
