@@ -152,6 +152,9 @@ def test_find_targets_reads_ranges_and_bounds(text, expected, rules):
         ("保藏工业菌种超过1万株。", ("超过1万株", 10000, "株")),
         ("研发人员全时当量达到12万人年。", ("12万人年", 120000, "人年")),
         ("保存种质资源达到1.5万份。", ("1.5万份", 15000, "份")),
+        ("煤电机组平均供电煤耗降至300克标准煤/千瓦时以下。", ("300克标准煤/千瓦时以下", 300, "克标准煤/千瓦时")),
+        # a government's own budget, however its purpose is named
+        ("县财政统筹安排充电基础设施建设奖补资金500万元。", ("500万元", 5_000_000, "元")),
         ("开行冰雪旅游专列不少于20列次。", ("不少于20列次", 20, "列次")),
         # shares and multiples in words: 千分之 (not a score of 千分), 成, 翻番 (the increase, as 提高1倍)
         ("事故死亡率控制在千分之五以内。", ("千分之五以内", 0.5, "%")),
@@ -282,6 +285,8 @@ def test_find_targets_marks_yearly_rates(text, expected, rules):
         # compensation rates, shares of returns, how long a benefit lasts, conditions of priority support
         "保险补偿比例不超过保费的80%。",
         "基金可按不超过投资额的20%让渡超额收益。",
+        # a cap on a public fund's share is a setting too
+        "市级政府投资基金出资比例最高可达30%。",
         "按每人每月1000元标准给予12个月的就业补贴。",
         "对年营业收入2亿元以上、研发投入占营业收入比重不低于8%的企业，优先支持其承担验证任务。",
         # norms for individuals

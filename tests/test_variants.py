@@ -9,7 +9,7 @@ from pipeline.extract import Rows, extract_files
 from pipeline.ruleset import load_ruleset
 
 VARIANTS = Path(__file__).resolve().parent / "variants"
-# Below these, a rule change has broken what the variants hold (measured: 1.000, 0.993, 0.999).
+# Below these, a rule change has broken what the variants hold (measured: 1.000, 0.994, 0.999).
 FLOOR = {"measures": 0.98, "targets": 0.97, "agencies": 0.97}
 
 
