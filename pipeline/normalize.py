@@ -10,7 +10,7 @@ Rules, applied once per document, in this order:
 3. Markup is stripped: ``{% … %}`` template tags (``{% asset_img 1.png %}``),
    HTML comments (``<!--more-->``), HTML tags (``<div align='center'>``),
    ``[bookmark: …]`` anchors, bold/italic markers ``**``/``__``, heading
-   markers (``###``) and blockquote markers at line start, horizontal rules
+   markers (``###``), blockquote and list markers (``>``, ``- ``) at line start, horizontal rules
    (``***``, ``---``); markdown autolinks ``<https://…>`` keep their URL. A markdown
    pipe table's rows become lines of tab-separated cells (as HTML and Word tables do)
    and its delimiter row (``|---|---|``) goes.
@@ -43,7 +43,7 @@ _MARKUP = regex.compile(
     r"|\*\*|__",                 # bold markers
     regex.S,
 )
-_LINE_MARKUP = regex.compile(r"^[ \t]*(?:#{1,6}[ \t]*|>[ \t]?)+", regex.M)
+_LINE_MARKUP = regex.compile(r"^[ \t]*(?:#{1,6}[ \t]*|>[ \t]?|[-+*][ \t]+(?![0-9]+[ \t]*[-—–][ \t]*$))+", regex.M)
 _RULE_LINE = regex.compile(r"^[ \t]*(?:\*{3,}|-{3,}|_{3,})[ \t]*$", regex.M)
 _PIPE_DELIMITER_ROW = regex.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?[ \t]*(?:\n|$)", regex.M)
 _PIPE_ROW = regex.compile(r"^[ \t]*\|(.*)\|[ \t]*$", regex.M)
@@ -100,7 +100,7 @@ def clean_text(text: str) -> str:
         text = _PIPE_ROW.sub(lambda row: _PIPE.sub("\t", row.group(1).strip()), _PIPE_DELIMITER_ROW.sub("", text))
     text = _sub(_RULE_LINE, "", text, ("***", "---", "___"))  # before the bold markers, which would eat `***`
     text = _sub(_MARKUP, "", text, ("{%", "<", "[bookmark:", "**", "__"))
-    text = _sub(_LINE_MARKUP, "", text, ("#", ">"))
+    text = _sub(_LINE_MARKUP, "", text, ("#", ">", "- ", "+ ", "* "))
     if text.endswith((" ", "\t", "\u3000")):
         text = _TRAILING_SPACE.sub("", text)
     else:

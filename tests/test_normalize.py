@@ -8,6 +8,9 @@ from pipeline.normalize import clean_text, normalize, split_front_matter
     [
         ("**<div align='center'>某某行动方案</div>**", "某某行动方案"),
         ("### 一、总体目标", "一、总体目标"),
+        # markdown list items; a page number `- 1 -` is no list item (unwrapping drops it)
+        ("- 开工建造货船2艘\n* 改造船舶3艘", "开工建造货船2艘\n改造船舶3艘"),
+        ("- 1 -", "- 1 -"),
         ("> <https://www.gov.cn/a.htm>", "https://www.gov.cn/a.htm"),
         ("正文。\n\n{% asset_img 1.png %}\n\n下文。", "正文。\n\n下文。"),
         ("<!--more-->\n\n一、", "一、"),

@@ -152,6 +152,8 @@ def test_find_targets_reads_ranges_and_bounds(text, expected, rules):
         ("保藏工业菌种超过1万株。", ("超过1万株", 10000, "株")),
         ("研发人员全时当量达到12万人年。", ("12万人年", 120000, "人年")),
         ("保存种质资源达到1.5万份。", ("1.5万份", 15000, "份")),
+        ("投放人工鱼礁30万空方以上。", ("30万空方以上", 300000, "空方")),
+        ("新增重力式深水网箱500口。", ("500口", 500, "口")),
         ("煤电机组平均供电煤耗降至300克标准煤/千瓦时以下。", ("300克标准煤/千瓦时以下", 300, "克标准煤/千瓦时")),
         # a government's own budget, however its purpose is named
         ("县财政统筹安排充电基础设施建设奖补资金500万元。", ("500万元", 5_000_000, "元")),
@@ -285,6 +287,7 @@ def test_find_targets_marks_yearly_rates(text, expected, rules):
         # compensation rates, shares of returns, how long a benefit lasts, conditions of priority support
         "保险补偿比例不超过保费的80%。",
         "基金可按不超过投资额的20%让渡超额收益。",
+        "企业投资职业教育的，按投资额的30%抵免该企业当年应缴教育费附加。",
         # a cap on a public fund's share is a setting too
         "市级政府投资基金出资比例最高可达30%。",
         "按每人每月1000元标准给予12个月的就业补贴。",
