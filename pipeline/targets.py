@@ -83,6 +83,8 @@ _EXCLUSION_SPEC = {
 _SUBJECT_SPEC = {
     "modifier_suffixes": Field(list, items=str),
     "link_tail": Field(str, pattern=True),
+    "baseline_open": Field(str, pattern=True),
+    "baseline_gap": Field(str, pattern=True),
     "lead": Field(str, pattern=True),
     "trim": Field(str, pattern=True),
     "respectively": Field(dict),
@@ -134,6 +136,8 @@ class SubjectRules:
     modifier_end: regex.Pattern     # a subject ending in a modifier suffix
     modifier_any: regex.Pattern     # any modifier suffix, to find the shared head
     link_tail: regex.Pattern
+    baseline_open: regex.Pattern    # 由/从 right before a baseline quantity
+    baseline_gap: regex.Pattern     # what stands between the baseline and the aim (提高到2030年的)
     lead: regex.Pattern
     trim: regex.Pattern
     respectively: "Respectively"
@@ -277,6 +281,8 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
             modifier_end=regex.compile(f"(?:{modifiers})$"),
             modifier_any=regex.compile(f"(?r)(?:{modifiers})"),
             link_tail=regex.compile(subject["link_tail"]),
+            baseline_open=regex.compile(f"(?:{subject['baseline_open']})$"),
+            baseline_gap=regex.compile(subject["baseline_gap"]),
             lead=regex.compile(subject["lead"]),
             trim=regex.compile(subject["trim"]),
             respectively=Respectively(
@@ -691,13 +697,20 @@ def _subjects(text: str, quantities: list[_Quantity], kept: list[tuple[int, _Qua
     s = rules.subject
     bounds = []                                   # the neighbours' ends bound the windows
     for i, q, ctx in kept:
-        prev_end = quantities[i - 1].end if i and quantities[i - 1].end > ctx.clause_start else ctx.clause_start
+        prev_end, before_end = ctx.clause_start, q.start
+        if i and quantities[i - 1].end > ctx.clause_start:
+            previous = quantities[i - 1]
+            prev_end = previous.end
+            # 比重由2025年的8%提高到2030年的15%: the 15% counts what stands before the baseline
+            if s.baseline_gap.fullmatch(text, previous.end, q.start) and (
+                    opened := s.baseline_open.search(text, ctx.clause_start, previous.start)):
+                prev_end, before_end = ctx.clause_start, opened.start()
         next_start = quantities[i + 1].start if i + 1 < len(quantities) and quantities[i + 1].start < ctx.clause_end else ctx.clause_end
-        bounds.append((prev_end, next_start))
-    afters = [_window_after(text[q.end:next_start], s) for (_, q, _), (_, next_start) in zip(kept, bounds)]
+        bounds.append((prev_end, before_end, next_start))
+    afters = [_window_after(text[q.end:next_start], s) for (_, q, _), (_, _, next_start) in zip(kept, bounds)]
 
     def windows_before(ks):
-        return {k: _window_before(text[bounds[k][0]:kept[k][1].start], s) for k in ks}
+        return {k: _window_before(text[bounds[k][0]:bounds[k][1]], s) for k in ks}
 
     befores = windows_before(k for k, window in enumerate(afters) if not window)
     tokenized_after = dict.fromkeys(w for w in afters if w and _needs_tokens_after(w, s))

@@ -380,6 +380,9 @@ def test_find_targets_keeps_only_the_aim_of_a_clause(text, expected, rules):
         ("形成年产车载储氢瓶5万只的生产能力。", [("5万只", "车载储氢瓶")]),
         # a government's own budget is an aim, whatever it serves; a copula opens no subject
         ("县财政每年安排1000万元作为茶产业贷款风险补偿资金。", [("1000万元", "茶产业贷款风险补偿资金")]),
+        # an aim after its baseline counts what stands before the baseline
+        ("海铁联运集装箱量占港口集装箱吞吐量的比重由2025年的8%提高到2030年的15%左右。",
+         [("15%左右", "海铁联运集装箱量占港口集装箱吞吐量的比重")]),
         # a clause naming nothing goes on counting the sentence's last subject; a count is no part of it
         ("全市人工智能产业规模突破2000亿元，年均增长20%以上。",
          [("突破2000亿元", "人工智能产业规模"), ("20%以上", "人工智能产业规模")]),
