@@ -48,9 +48,12 @@ class _MeasureIndex:
         self._id_path = [(None, None), *zip(self.ids, (m.path for m in measures))]
 
     def places(self, found: list) -> list[tuple[str | None, str | None]]:
-        """Measure id and path of each extracted item, by its char_start."""
-        starts, id_path = self._starts, self._id_path
-        return [id_path[bisect.bisect_right(starts, item.char_start)] for item in found]
+        """Measure id and path of each extracted item, by its char_start; none past the end of
+        the measure before it (back matter: `附件：重点项目表`)."""
+        starts, id_path, measures = self._starts, self._id_path, self._measures
+        entries = [bisect.bisect_right(starts, item.char_start) for item in found]
+        return [id_path[k] if k and item.char_start < measures[k - 1].char_end else id_path[0]
+                for k, item in zip(entries, found)]
 
     def annotation_places(self, agencies: list) -> list[tuple[str | None, str | None]]:
         """As `places`, except that an annotation closing the last clause of a 一是…二是…

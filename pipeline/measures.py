@@ -453,10 +453,16 @@ def _build(text: str, accepted: list[_Accepted], rules: NumberingRules) -> list[
 
     measures: list[Measure] = []
     append = measures.append
-    # where each measure's own text stops: the next label, or the line it stands on
+    # where each measure's own text stops: the next label, or the line it stands on; and the
+    # back matter after the body (`附件：重点项目表`, an annex) is no measure's
     next_starts = [(a.candidate.start, a.starts_line) for a in accepted[1:]]
     next_starts.append((len(text), rules.line_start.match(text, len(text)) is not None))
+    back_matter = sorted(m.start() for pattern in (rules.appendix_start, rules.appendix_list)
+                         for m in pattern.finditer(text))
     for ordinal, ((c, parent, kind, _), (nxt, nxt_starts_line)) in enumerate(zip(accepted, next_starts)):
+        later = bisect_right(back_matter, c.start)
+        if later < len(back_matter) and back_matter[later] < nxt:
+            nxt, nxt_starts_line = back_matter[later], True
         end = _span_end(text, c.start, nxt, nxt_starts_line)
         title_stop = text.find("\n", c.end, nxt)
         rest = text[c.end:nxt if title_stop < 0 else title_stop]

@@ -130,3 +130,11 @@ def test_extract_document_reads_a_clause_on_an_earlier_year_of_the_whole_jurisdi
     tables = extracted(tmp_path, "雨花区2027年智能制造工作方案\n一、工作目标\n　　我区是装备制造大区，"
                                  "2026年全区智能制造装备产业产值达到320亿元，规上企业120家。全区新增示范企业30家。\n")
     assert [row["quantity_text"] for row in tables["targets"]] == ["30家"]
+
+
+def test_extract_document_places_no_target_of_back_matter_on_a_measure(tmp_path):
+    tables = extracted(tmp_path, "榆林市煤化工产业转型实施方案\n" + PREAMBLE + "\n一、主要任务\n建成示范项目5个。\n"
+                                 "附件：重点项目表\n序号　项目名称　建设内容　总投资（万元）　建设期限\n"
+                                 "1　煤制烯烃项目　新建生产线2条　120000　2026—2028年\n")
+    assert [(row["quantity_text"], row["measure_path"]) for row in tables["targets"]] == [
+        ("5个", "一"), ("2条", None), ("120000", None)]

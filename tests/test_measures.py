@@ -237,6 +237,16 @@ def test_segment_spans_cover_label_and_own_text(rules):
         (0, None, "一、"), (1, None, "二、"), (2, 1, "（一）"), (3, 2, "1.")]
 
 
+@pytest.mark.parametrize(
+    "back_matter",
+    ["附件：重点项目表\n序号　项目名称　总投资（万元）\n1　产业园项目　120000\n", "附件\n项目清单\n"],
+)
+def test_segment_ends_the_last_measure_before_back_matter(rules, back_matter):
+    text = "一、目标\n到2027年建成。\n二、任务\n建设平台。\n" + back_matter
+    measures = segment(text, rules)
+    assert text[measures[-1].char_start:measures[-1].char_end] == "二、任务\n建设平台。"
+
+
 def test_segment_without_labels_is_empty(rules):
     assert segment("坚持创新驱动。推动发展。\n到2030年，建成体系。", rules) == []
 
