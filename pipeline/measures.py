@@ -350,8 +350,10 @@ def _follows_heading(text: str, prev_end: int, start: int, rules: NumberingRules
 def segment(text: str, rules: NumberingRules) -> list[Measure]:
     """The measures of a normalized document, in text order."""
     cands = _candidates(text, rules)
-    skipped = _toc_spans(text, cands, rules) + _attachment_lists(text, rules)
+    attachment_lists = _attachment_lists(text, rules)
+    skipped = _toc_spans(text, cands, rules) + attachment_lists
     annexes = [m.start() for m in rules.appendix_start.finditer(text)]
+    back_matter = sorted([*annexes, *(start for start, _ in attachment_lists)])
     styles = rules.styles
     contexts = [(("line_start" in s.contexts), ("sentence_end" in s.contexts), ("clause_end" in s.contexts),
                  ("heading_follow" in s.contexts))
@@ -398,7 +400,7 @@ def segment(text: str, rules: NumberingRules) -> list[Measure]:
             last_value[c.style] = c.value
         prev_end = c.end
 
-    return _build(text, accepted, rules)
+    return _build(text, accepted, back_matter, rules)
 
 
 def _opens_a_list(cands: list[_Candidate], k: int, text: str, rules: NumberingRules) -> bool:
@@ -445,7 +447,7 @@ def _sibling_of(c: _Candidate, style: Style, stack: list[_Open]) -> int | None:
     return innermost                 # out of sequence at a line start: still its style's next sibling
 
 
-def _build(text: str, accepted: list[_Accepted], rules: NumberingRules) -> list[Measure]:
+def _build(text: str, accepted: list[_Accepted], back_matter: list[int], rules: NumberingRules) -> list[Measure]:
     styles = rules.styles
     labels = [text[a.candidate.start:a.candidate.end] for a in accepted]
     components = _path_components(accepted, labels, styles)
@@ -454,11 +456,9 @@ def _build(text: str, accepted: list[_Accepted], rules: NumberingRules) -> list[
     measures: list[Measure] = []
     append = measures.append
     # where each measure's own text stops: the next label, or the line it stands on; and the
-    # back matter after the body (`附件：重点项目表`, an annex) is no measure's
+    # back matter after the body (`附件：重点项目表`, an annex; `back_matter`, their starts) is no measure's
     next_starts = [(a.candidate.start, a.starts_line) for a in accepted[1:]]
     next_starts.append((len(text), rules.line_start.match(text, len(text)) is not None))
-    back_matter = sorted(m.start() for pattern in (rules.appendix_start, rules.appendix_list)
-                         for m in pattern.finditer(text))
     for ordinal, ((c, parent, kind, _), (nxt, nxt_starts_line)) in enumerate(zip(accepted, next_starts)):
         later = bisect_right(back_matter, c.start)
         if later < len(back_matter) and back_matter[later] < nxt:
