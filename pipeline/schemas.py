@@ -28,7 +28,7 @@ def _provenance(surface: str) -> list[pa.Field]:
 
 
 _DOC_ID = _f("doc_id", pa.string(), "stable document id: first 16 hex digits of the source file's SHA-256", nullable=False)
-_MEASURE_ID = _f("measure_id", pa.string(), "id of the measure the row stands in (null before the first measure)")
+_MEASURE_ID = _f("measure_id", pa.string(), "id of the measure the row stands in (null before the first measure and in back matter: `附件：…`)")
 
 DOCUMENTS = pa.schema([
     _DOC_ID,
