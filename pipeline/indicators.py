@@ -19,7 +19,7 @@ from .cells import Cell, line_cells, line_end, table_headers
 from .errors import RuleError
 from .model import Target
 from .rules import RULES_DIR, Field, check_mapping, read_yaml
-from .targets import TargetRules, parse_number
+from .targets import TargetRules, alternation, parse_number
 
 RULES_FILE = "indicators.yaml"
 
@@ -264,12 +264,11 @@ def _quantity(text: str, cell: Cell, rules: IndicatorRules) -> tuple[regex.Match
 
 def _value_pattern(target_rules: TargetRules) -> regex.Pattern:
     """A cell's number: [prefix comparator] Arabic number [unit] [suffix comparator]."""
-    def alternation(words):
-        return "|".join(regex.escape(w) for w in sorted(words, key=len, reverse=True))
-    units = [*target_rules.units, *(scale + unit for scale in target_rules.scales for unit in target_rules.units)]
-    return regex.compile(f"(?:(?P<pre>{alternation(target_rules.prefixes)})[ \t]*)?"
+    units = dict.fromkeys([*target_rules.units,
+                           *(scale + unit for scale in target_rules.scales for unit in target_rules.units)])
+    return regex.compile(f"(?:(?P<pre>{alternation(dict.fromkeys(target_rules.prefixes))})[ \t]*)?"
                          r"(?P<num>[0-9０-９]+(?:[.．][0-9０-９]+)?)"
-                         f"(?P<unit>{alternation(units)})?(?P<suf>{alternation(target_rules.suffixes)})?")
+                         f"(?P<unit>{alternation(units)})?(?P<suf>{alternation(dict.fromkeys(target_rules.suffixes))})?")
 
 
 def _unit(written: str | None, target_rules: TargetRules) -> tuple[float, str | None]:

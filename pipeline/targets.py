@@ -108,7 +108,8 @@ _NUMERAL_CHARS_RUN = f"0123456789０１２３４５６７８９{_CHINESE_NUMERAL
 # 千分之五 → 0.5 %, 两成 → 20 %, 翻一番 → 1 倍 (the increase, as 提高1倍), 翻两番 → 3 倍.
 _PERCENT, _PERMILLE, _HALF = "百分之", "千分之", "一半"   # each starts with a numeral
 _TENTHS = "(?P<tenths>[一二两三四五六七八九])成(?=以上|以下|左右|[，。；、,;）)的]|$)"   # not 统一成立
-_DOUBLING = "翻(?P<doublings>[一两二三四]?)番"
+_DOUBLINGS = "[一两二三四]"       # how many times doubled: 翻两番
+_DOUBLING = f"翻(?P<doublings>{_DOUBLINGS}?)番"
 
 
 @dataclass(frozen=True)
@@ -209,23 +210,23 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
     respectively = check_mapping(subject["respectively"], _RESPECTIVELY_SPEC, path, "subject.respectively")
 
     surfaces = [u["surface"] for u in units]
-    unit_alternatives = _alternation({u["surface"]: u.get("not_before") for u in units})
+    unit_alternatives = alternation({u["surface"]: u.get("not_before") for u in units})
     # The lookaheads after a number only restate what must follow it: a number that
     # cannot go on fails at once instead of trying every measure word at every length.
     prefix_words = dict.fromkeys([*comparators["prefix"], *clause_end_prefixes])
     after_lo = (surfaces, top["range_separators"], _BLANKS)       # what may follow each kind of number
     after_num = (surfaces, scales, comparators["infix"])
     quantity = compile_pattern(
-        f"(?P<pre>{_alternation(prefix_words)})?"
+        f"(?P<pre>{alternation(prefix_words)})?"
         f"(?:{_PERMILLE}(?P<permille>{_NUMBER})"      # before a number: 千分 is no score
         f"|(?:(?P<lo>{_NUMBER}){_next_is(*after_lo)}"
-        f"(?:{unit_alternatives})?[ \\t]*(?:{_alternation(dict.fromkeys(top['range_separators']))})"
+        f"(?:{unit_alternatives})?[ \\t]*(?:{alternation(dict.fromkeys(top['range_separators']))})"
         f"[ \\t]*(?P<hi>{_NUMBER})|(?P<num>{_NUMBER}){_next_is(*after_num)})"
-        f"(?P<scale>{_alternation(dict.fromkeys(scales))})?(?P<infix>{_alternation(dict.fromkeys(comparators['infix']))})?"
+        f"(?P<scale>{alternation(dict.fromkeys(scales))})?(?P<infix>{alternation(dict.fromkeys(comparators['infix']))})?"
         f"{_next_is(surfaces)}(?P<unit>{unit_alternatives})"
         f"|{_PERCENT}(?P<pct>{_NUMBER})|(?P<half>{_HALF})|{_TENTHS}|{_DOUBLING})"
-        f"(?P<suf>{_alternation({s: suffix_guards.get(s) for s in comparators['suffix']})})?"
-        f"(?P<per>{_alternation(dict.fromkeys(per_year['suffixes']))})?",
+        f"(?P<suf>{alternation({s: suffix_guards.get(s) for s in comparators['suffix']})})?"
+        f"(?P<per>{alternation(dict.fromkeys(per_year['suffixes']))})?",
         path, lines["units"], "units/comparators",
     )
     # Every quantity holds a number's last digit followed by what may follow a number (or
@@ -235,8 +236,8 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
     follow = _first_chars(*after_lo, *after_num)
     anchor = re.compile(f"[{_NUMERAL_CHARS}]"
                         + (f"(?=[{re.escape(follow)}]|{_PERCENT[1:]}|{_HALF[1:]}|成)" if follow else "")
-                        + f"|{_DOUBLING[0]}(?=[一两二三四]?番)")
-    first_chars = _NUMERAL_CHARS_RUN + _DOUBLING[0] + "".join(word[0] for word in prefix_words)
+                        + f"|翻(?={_DOUBLINGS}?番)")
+    first_chars = _NUMERAL_CHARS_RUN + "翻" + "".join(word[0] for word in prefix_words)
     masks = "|".join(f"(?:{m})" for m in top["masks"])
     context = compile_pattern(
         f"(?P<mask>{masks})|(?P<opener>{history['opener']})|(?P<closer>{history['closer']})"
@@ -246,10 +247,10 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
     exclusions = check_list(top["exclusions"], path, "exclusions",
                             lambda item, line: _exclusion(check_mapping(item, _EXCLUSION_SPEC, path, "exclusion"), path, item))
     words = _span_words(rules_dir)
-    verb_alternation = _alternation(dict.fromkeys(words[VERB]))
+    verb_alternation = alternation(dict.fromkeys(words[VERB]))
     commitment = compile_pattern(f"(?:{verb_alternation}){top['verb_particles']}$",
                                  path, lines["verb_particles"], "verb_particles")
-    modifiers = _alternation(dict.fromkeys(subject["modifier_suffixes"]))
+    modifiers = alternation(dict.fromkeys(subject["modifier_suffixes"]))
     return TargetRules(
         context=context,
         quantities=AnchoredPattern(quantity, anchor, _NUMERAL_CHARS_RUN, max(map(len, prefix_words), default=0),
@@ -275,9 +276,9 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
         exclusions=_exclusions_by_kind(_merge_single_patterns(exclusions),
                                        {"%", *(u.get("unit", u["surface"]) for u in units)}),
         subject=SubjectRules(
-            needs_tokens=regex.compile(_alternation(dict.fromkeys([*words[STOP], *words[VERB], _OF, _ETC, _ENUM]))),
-            stops_after=regex.compile(_alternation(dict.fromkeys([*words[STOP], _OF, _ETC]))),
-            metric_end=regex.compile(f"(?:{_alternation(dict.fromkeys(words[METRIC]))})$"),
+            needs_tokens=regex.compile(alternation(dict.fromkeys([*words[STOP], *words[VERB], _OF, _ETC, _ENUM]))),
+            stops_after=regex.compile(alternation(dict.fromkeys([*words[STOP], _OF, _ETC]))),
+            metric_end=regex.compile(f"(?:{alternation(dict.fromkeys(words[METRIC]))})$"),
             modifier_end=regex.compile(f"(?:{modifiers})$"),
             modifier_any=regex.compile(f"(?r)(?:{modifiers})"),
             link_tail=regex.compile(subject["link_tail"]),
@@ -317,7 +318,7 @@ def _check_comparator_map(node, path: Path, what: str) -> None:
             raise RuleError(path, node.key_lines.get(word), f"{what}.{word}: {comparator!r} is not one of {sorted(COMPARATORS)}")
 
 
-def _alternation(words: dict[str, str | None]) -> str:
+def alternation(words: dict[str, str | None]) -> str:
     """Words as one alternation, longest first so that 人次 wins over 人; each with its lookahead guard."""
     return "|".join(regex.escape(w) + (f"(?!{guard})" if guard else "")
                     for w, guard in sorted(words.items(), key=lambda kv: -len(kv[0])))
@@ -513,6 +514,7 @@ def find_targets(text: str, rules: TargetRules, present_year: int | None = None)
         if not any(_fires(ex, q, ctx, rules) for ex in rules.exclusions[q.chinese, q.unit, q.comparator]):
             kept.append((i, q, ctx))
     targets: list[Target] = []
+    starts = [q.start for q in quantities]
     for (i, q, ctx), subject in zip(kept, _subjects(text, quantities, kept, rules)):
         if subject is None and targets and targets[-1].char_end > ctx.sentence_start:
             # 污水处理率分别达到95%和85%; 产业规模突破2000亿元，年均增长20%以上: the same thing again
@@ -520,7 +522,7 @@ def find_targets(text: str, rules: TargetRules, present_year: int | None = None)
         targets.append(Target(
             quantity_text=q.surface, value_min=q.value_min, value_max=q.value_max,
             comparator=q.comparator, unit=q.unit,
-            per="年" if _yearly(text, i, ctx, quantities, rules) else None,
+            per="年" if _yearly(text, i, ctx, quantities, starts, rules) else None,
             subject=subject, char_start=q.start, char_end=q.end,
         ))
     _share_heads(targets, rules.subject)
@@ -574,19 +576,21 @@ def _scan(text: str, rules: TargetRules, present_year: int | None) -> list[_Quan
     return quantities
 
 
-def _yearly(text: str, i: int, ctx: _Context, quantities: list[_Quantity], rules: TargetRules) -> bool:
+def _yearly(text: str, i: int, ctx: _Context, quantities: list[_Quantity], starts: list[int],
+            rules: TargetRules) -> bool:
     """`/年`; a clause-wide cue before it (每年…), or one opening an earlier clause of its
     sentence that counts nothing itself (每年发布场景清单，开放场景不少于30个: the 30个 are
     yearly; 每年引进人才200名，培养技能人才1万人次: only the 200名; not to a total, 累计开放…);
-    or an attribute cue
-    (年产…) with no other quantity between (年产值超10亿元的企业十家: 年产值 is the 10亿元's)."""
+    or an attribute cue (年产…) with no other quantity between (年产值超10亿元的企业十家:
+    年产值 is the 10亿元's). `starts`: the quantities' starts."""
     q = quantities[i]
     if q.per_suffix or rules.per_year_cues.search(ctx.left):
         return True
     cue = rules.per_year_cues.search(text, ctx.sentence_start, ctx.clause_start)
     if cue is not None and not rules.per_year_totals.search(ctx.left):
         cue_clause_end = _before(rules.clause_end.search(text, cue.end()), len(text))
-        if not any(cue.start() <= other.start < cue_clause_end for other in quantities[:i]):
+        first_after_cue = bisect.bisect_left(starts, cue.start(), 0, i)
+        if first_after_cue == i or starts[first_after_cue] >= cue_clause_end:    # its clause counts nothing
             return True
     previous = quantities[i - 1] if i else None
     start = max(ctx.clause_start, previous.end) if previous else ctx.clause_start
