@@ -12,6 +12,7 @@ character a match can start with.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import regex
 
@@ -19,11 +20,14 @@ import regex
 class AnchoredPattern:
     """`pattern.search(text, pos)`: the same leftmost match, trying only the positions
     where a match can start: from `reach` characters before the run of `run_chars`
-    ending at an anchor, up to the anchor, where the text holds one of `first_chars`."""
+    ending at an anchor, up to the anchor, where the text holds one of `first_chars`
+    (None: any character)."""
 
-    def __init__(self, pattern: regex.Pattern, anchor: re.Pattern, run_chars: str, reach: int, first_chars: str):
+    def __init__(self, pattern: regex.Pattern, anchor: re.Pattern, run_chars: str, reach: int,
+                 first_chars: str | None = None):
         self.pattern, self.anchor, self.reach = pattern, anchor, reach
-        self.run_chars, self.first_chars = frozenset(run_chars), frozenset(first_chars)
+        self.run_chars = frozenset(run_chars)
+        self.first_chars = frozenset(first_chars) if first_chars is not None else None
 
     def search(self, text: str, pos: int = 0) -> regex.Match | None:
         match, run_chars, first_chars = self.pattern.match, self.run_chars, self.first_chars
@@ -33,9 +37,16 @@ class AnchoredPattern:
             while start > tried and text[start - 1] in run_chars:
                 start -= 1
             for position in range(max(tried, start - self.reach), at + 1):
-                if text[position] in first_chars:
+                if first_chars is None or text[position] in first_chars:
                     m = match(text, position)
                     if m:
                         return m
             tried = at + 1
         return None
+
+    def finditer(self, text: str) -> Iterator[regex.Match]:
+        """`pattern.finditer(text)`, for a pattern that never matches empty."""
+        pos = 0
+        while (m := self.search(text, pos)) is not None:
+            yield m
+            pos = max(m.end(), m.start() + 1)    # an empty match must not stop the scan

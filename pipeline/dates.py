@@ -2,16 +2,19 @@
 
 One regex pass over the document: the patterns of rules/dates.yaml joined into
 one alternation, with the masks (titles in 《》, document numbers, links) as a
-first alternative that consumes what it covers, so that no date is read there.
+first alternative that consumes what it covers, so that no date is read there;
+tried only near the anchors the rules name (see pipeline/anchored.py).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import regex
 
+from .anchored import AnchoredPattern
 from .errors import RuleError
 from .model import DateMention
 from .rules import RULES_DIR, Field, check_list, check_mapping, compile_pattern, read_yaml
@@ -28,16 +31,19 @@ _TOP_SPEC = {
     "identifier_after": Field(str, pattern=True),
     "years": Field(dict),
     "five_year_plan": Field(dict),
+    "anchor": Field(dict),
 }
 _PATTERN_SPEC = {"kind": Field(str, choices=KINDS), "pattern": Field(str)}
 _YEARS_SPEC = {"min": Field(int), "max": Field(int)}
 _PLAN_SPEC = {"ordinal": Field(int), "first_year": Field(int), "earliest_ordinal": Field(int)}
+_ANCHOR_SPEC = {"pattern": Field(str), "reach": Field(int)}
+_BLANKS = " \t"     # may stand between an anchor and the start of a match, beyond `reach`
 _PART = regex.compile(r"\{([a-z_]+)\}")
 
 
 @dataclass(frozen=True)
 class DateRules:
-    scanner: regex.Pattern          # masks first, then one group p0, p1, … per pattern
+    scanner: AnchoredPattern        # masks first, then one group p0, p1, … per pattern
     kinds: tuple[str, ...]          # kind of pattern i
     kind_groups: tuple[int, ...]    # group number of p<i>
     identifier_before: regex.Pattern
@@ -66,11 +72,17 @@ def load_rules(rules_dir: Path = RULES_DIR) -> DateRules:
         kinds.append(entry["kind"])
     masks = "|".join(f"(?:{m})" for m in top["masks"])
     scanner = compile_pattern(f"(?P<mask>{masks})|" + "|".join(alternatives), path, node.line, "patterns")
+    anchor = check_mapping(top["anchor"], _ANCHOR_SPEC, path, "anchor")
+    try:
+        anchor_pattern = re.compile(anchor["pattern"])
+    except re.error as exc:
+        line = getattr(top["anchor"], "key_lines", {}).get("pattern", node.line)
+        raise RuleError(path, line, f"anchor.pattern: bad pattern {anchor['pattern']!r}: {exc}") from exc
     years = check_mapping(top["years"], _YEARS_SPEC, path, "years")
     plan = check_mapping(top["five_year_plan"], _PLAN_SPEC, path, "five_year_plan")
     key_lines = node.key_lines
     return DateRules(
-        scanner=scanner,
+        scanner=AnchoredPattern(scanner, anchor_pattern, _BLANKS, anchor["reach"]),
         kinds=tuple(kinds),
         kind_groups=tuple(scanner.groupindex[f"p{i}"] for i in range(len(kinds))),
         identifier_before=compile_pattern(top["identifier_before"], path, key_lines["identifier_before"], "identifier_before"),
@@ -101,7 +113,7 @@ def _expand(source: str, parts: dict[str, str], path: Path, line: int | None) ->
 def find_dates(text: str, rules: DateRules) -> list[DateMention]:
     """Every date expression of `text`, in text order."""
     found = []
-    mask = rules.scanner.groupindex["mask"]
+    mask = rules.scanner.pattern.groupindex["mask"]
     groups = rules.kind_groups
     for m in rules.scanner.finditer(text):
         if m.start(mask) >= 0:

@@ -1,8 +1,12 @@
+from pathlib import Path
+
 import pytest
 
 from pipeline.dates import RULES_FILE, find_dates, load_rules
 from pipeline.errors import RuleError
 from pipeline.rules import RULES_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +97,31 @@ def test_find_dates_skips_document_numbers_titles_and_identifiers(text, rules):
     assert rows(text, rules) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "（ 2025 — 2027年）（2024-2030）到2027年底前，２０２９年前完成",
+        "展望到2035年，截止到2025年底，从2024年起5年内，自2018年起",
+        "二〇二五年十二月三十一日印发，“十四五”期间，十三五时期，“五五”",
+        "每年度，每季度，每半年，每月，按年度，逐年，年度计划",
+        "编号12025-2027与120251年，GB 3095-2012，v2025，《2025年工作要点》，〔2024〕5号",
+        "详见https://www.gov.cn/2025/年.htm 2025年",
+    ],
+)
+def test_find_dates_scan_tried_near_anchors_finds_what_a_full_scan_finds(text, rules):
+    assert [m.span() for m in rules.scanner.finditer(text)] == [m.span() for m in rules.scanner.pattern.finditer(text)]
+
+
+def test_find_dates_scan_tried_near_anchors_finds_what_a_full_scan_finds_in_every_plan(rules):
+    plans = [p for folder in (ROOT / "raw", ROOT / "tests" / "variants") for p in sorted(folder.iterdir())
+             if p.suffix in (".txt", ".md", ".html")]
+    assert plans
+    for plan in plans:
+        text = plan.read_text(encoding="utf-8")
+        assert [m.span() for m in rules.scanner.finditer(text)] == \
+            [m.span() for m in rules.scanner.pattern.finditer(text)], plan.name
+
+
 def test_find_dates_keeps_text_order_and_offsets(rules):
     text = "（2025—2030年）\n到2027年，完成3款产品。2030年前，形成生态。"
     assert [r[1] for r in rows(text, rules)] == ["（2025—2030年）", "到2027年", "2030年前"]
@@ -106,6 +135,8 @@ def test_find_dates_keeps_text_order_and_offsets(rules):
         ("pattern: '(?:从|自)?{year}年(?:起", "pattern: '(?:从|自)?{yaer}年(?:起", "{yaer}", "unknown part {yaer}"),
         ("  - kind: recurring", "  - kind: someday", "someday", "not one of"),
         ("  - kind: recurring", "  - kind: recurring\n    flags: i", "flags: i", "unknown key 'flags'"),
+        ("  reach: 4", "  reach: four", "reach: four", "must be int"),
+        ("  pattern: '[12１２](?=", "  pattern: '[12１２](?=(", "pattern: '[12", "anchor.pattern: bad pattern"),
     ],
 )
 def test_load_rules_names_file_and_line_of_a_bad_rule(broken_rules, old, new, marker, message):
