@@ -27,6 +27,9 @@ def jieba_cutter() -> Callable[[str], Iterator[str]]:
     han_blocks, blanks = jieba.re_han_default, jieba.re_skip_default
     hmm_cut = finalseg.cut
     log = math.log
+    # log(frequency / total) of the dictionary's words met so far, _PREFIX_ONLY for a prefix
+    # of words that is no word (frequency 0): each entry's log taken once, not at every use
+    weights: dict[str, float | object] = {}
 
     def cut_block(block: str) -> Iterator[str]:
         n = len(block)
@@ -35,10 +38,15 @@ def jieba_cutter() -> Callable[[str], Iterator[str]]:
         for start in range(n - 1, -1, -1):
             best = None
             end, fragment = start, block[start]
-            while fragment in freq:   # the dictionary holds every prefix of its words (frequency 0)
-                count = freq[fragment]
-                if count:
-                    candidate = (log(count) - log_total) + score[end + 1]
+            while True:
+                weight = weights.get(fragment)
+                if weight is None:
+                    count = freq.get(fragment)
+                    if count is None:   # the dictionary holds every prefix of its words: none longer
+                        break
+                    weight = weights[fragment] = log(count) - log_total if count else _PREFIX_ONLY
+                if weight is not _PREFIX_ONLY:
+                    candidate = weight + score[end + 1]
                     if best is None or candidate >= best:   # max() of (score, end) tuples: later end on a tie
                         best, best_end = candidate, end
                 end += 1
@@ -77,6 +85,9 @@ def jieba_cutter() -> Callable[[str], Iterator[str]]:
                         yield from piece
 
     return cut
+
+
+_PREFIX_ONLY = object()
 
 
 def _singles(run: str, freq: dict[str, int], hmm_cut: Callable[[str], Iterator[str]]) -> Iterator[str]:
