@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -127,6 +127,25 @@ class Exclusion:
     unless_commitment: bool
     unless_left: regex.Pattern | None
     unless_right: regex.Pattern | None
+    # its pattern tests as (the _Context text read, pattern, whether it must match): a
+    # quantity runs the few an exclusion has instead of asking for each kind of test
+    tests: tuple[tuple[str, regex.Pattern, bool], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        tests = [(scope, getattr(self, scope), True) for scope in _PATTERN_FIELDS if getattr(self, scope) is not None]
+        tests += [(scope, getattr(self, f"unless_{scope}"), False) for scope in ("right", "left")
+                  if getattr(self, f"unless_{scope}") is not None]
+        object.__setattr__(self, "tests", tuple(tests))
+
+
+class ExclusionGroup(NamedTuple):
+    """Exclusions whose first test reads the same text of a quantity's context (`scope`),
+    their first patterns in one alternation (`any_first`): where it finds nothing, none of
+    them fires, known from one search instead of one each. Without `scope`, exclusions
+    tested one by one."""
+    scope: str | None
+    any_first: regex.Pattern | None
+    exclusions: tuple[Exclusion, ...]
 
 
 @dataclass(frozen=True)
@@ -175,7 +194,7 @@ class TargetRules:
     sentence_start: regex.Pattern
     sentence_end: regex.Pattern
     deadline_label: regex.Pattern   # opens a line that only gives a deadline (完成时限：…)
-    exclusions: dict[tuple[bool, str, str], tuple[Exclusion, ...]]  # by (chinese, unit, comparator)
+    exclusions: dict[tuple[bool, str, str], tuple[ExclusionGroup, ...]]  # by (chinese, unit, comparator)
     subject: SubjectRules
     rules_dir: Path
 
@@ -392,14 +411,36 @@ def _single_pattern_field(ex: Exclusion) -> str | None:
     return fields[0] if pattern.groups == 0 and pattern.flags == _DEFAULT_FLAGS else None
 
 
-def _exclusions_by_kind(exclusions: list[Exclusion], units: set[str]) -> dict[tuple[bool, str, str], tuple[Exclusion, ...]]:
+def _exclusions_by_kind(exclusions: list[Exclusion],
+                        units: set[str]) -> dict[tuple[bool, str, str], tuple[ExclusionGroup, ...]]:
     """For each (chinese, unit, comparator), the exclusions whose numeral, unit and comparator
-    conditions hold: a quantity then tests only their patterns. Those whose first test
-    (see _fires) is the quantity itself come first: it is the cheapest, and any exclusion
-    that fires spares the others' searches."""
+    conditions hold, grouped (see ExclusionGroup): a quantity then tests only their patterns.
+    Those whose first test is the quantity itself come first: it is the cheapest, and any
+    exclusion that fires spares the others' searches."""
     exclusions = sorted(exclusions, key=_reads_context_first)
-    return {(chinese, unit, comparator): tuple(ex for ex in exclusions if _may_fire(ex, chinese, unit, comparator))
+    compiled: dict[str, regex.Pattern] = {}      # kinds share their exclusions: compile each alternation once
+    return {(chinese, unit, comparator): _grouped([ex for ex in exclusions if _may_fire(ex, chinese, unit, comparator)],
+                                                  compiled)
             for chinese in (False, True) for unit in units for comparator in COMPARATORS}
+
+
+def _grouped(exclusions: list[Exclusion], compiled: dict[str, regex.Pattern]) -> tuple[ExclusionGroup, ...]:
+    by_scope: dict[str | None, list[Exclusion]] = {}
+    for ex in exclusions:
+        scope, first, must_match = ex.tests[0] if ex.tests else (None, None, False)
+        # a pattern with groups or global flags could match otherwise inside an alternation
+        joinable = must_match and first.groups == 0 and first.flags == _DEFAULT_FLAGS
+        by_scope.setdefault(scope if joinable else None, []).append(ex)
+    groups = []
+    for scope, members in by_scope.items():
+        if scope is None or len(members) == 1:
+            groups.append(ExclusionGroup(None, None, tuple(members)))
+            continue
+        source = "|".join(f"(?:{ex.tests[0][1].pattern})" for ex in members)
+        if source not in compiled:
+            compiled[source] = regex.compile(source)
+        groups.append(ExclusionGroup(scope, compiled[source], tuple(members)))
+    return tuple(groups)
 
 
 def _reads_context_first(ex: Exclusion) -> bool:
@@ -475,7 +516,7 @@ class _Context:
     """The clause around a quantity, and its sentence, found only when an exclusion reads it."""
 
     def __init__(self, text: str, q: _Quantity, rules: TargetRules):
-        self.text, self.rules = text, rules
+        self.text, self.rules, self.quantity = text, rules, q.surface
         self.clause_start = start = _after(rules.clause_start.search(text, 0, q.start))
         self.clause_end = end = _before(rules.clause_end.search(text, q.end), len(text))
         self.left, self.right, self.clause = text[start:q.start], text[q.end:end], text[start:end]
@@ -511,7 +552,7 @@ def find_targets(text: str, rules: TargetRules, present_year: int | None = None)
             # 突破20项关键技术: a verb before the counted thing, not a bound
             q = quantities[i] = _without_prefix(text, q, rules)
             ctx = _Context(text, q, rules)
-        if not any(_fires(ex, q, ctx, rules) for ex in rules.exclusions[q.chinese, q.unit, q.comparator]):
+        if not _excluded(ctx, rules.exclusions[q.chinese, q.unit, q.comparator], rules):
             kept.append((i, q, ctx))
     targets: list[Target] = []
     starts = [q.start for q in quantities]
@@ -658,27 +699,23 @@ def _before(m: regex.Match | None, default: int) -> int:
     return m.start() if m else default
 
 
-def _fires(ex: Exclusion, q: _Quantity, ctx: _Context, rules: TargetRules) -> bool:
-    """Whether every pattern condition of `ex` holds (rules.exclusions has checked the others)."""
-    if ex.quantity is not None and not ex.quantity.search(q.surface):
-        return False
-    if ex.left is not None and not ex.left.search(ctx.left):
-        return False
-    if ex.right is not None and not ex.right.search(ctx.right):
-        return False
-    if ex.clause is not None and not ex.clause.search(ctx.clause):
-        return False
-    if ex.sentence is not None and not ex.sentence.search(ctx.sentence):
-        return False
-    if ex.no_commitment_in is not None:
-        scope = ctx.clause if ex.no_commitment_in == "clause" else ctx.sentence
-        if rules.any_commitment.search(scope):
-            return False
-    if ex.unless_commitment and rules.commitment.search(ctx.left):
-        return False
-    if ex.unless_right is not None and ex.unless_right.search(ctx.right):
-        return False
-    return not (ex.unless_left is not None and ex.unless_left.search(ctx.left))
+def _excluded(ctx: _Context, groups: tuple[ExclusionGroup, ...], rules: TargetRules) -> bool:
+    """Whether an exclusion of `groups` fires on the quantity (rules.exclusions has checked
+    their numeral, unit and comparator conditions): each of its tests holds."""
+    for scope, any_first, exclusions in groups:
+        if any_first is not None and any_first.search(getattr(ctx, scope)) is None:
+            continue
+        for ex in exclusions:
+            for read, pattern, wanted in ex.tests:
+                if (pattern.search(getattr(ctx, read)) is None) == wanted:
+                    break
+            else:
+                if ex.no_commitment_in is not None and rules.any_commitment.search(getattr(ctx, ex.no_commitment_in)):
+                    continue
+                if ex.unless_commitment and rules.commitment.search(ctx.left):
+                    continue
+                return True
+    return False
 
 
 # --- subject --------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import json
 import shutil
+from types import SimpleNamespace
 
 import pytest
 import regex
@@ -15,6 +16,8 @@ from pipeline.rules import RULES_DIR
 from pipeline.targets import (
     RULES_FILE,
     Exclusion,
+    _excluded,
+    _grouped,
     _merge_single_patterns,
     _tokens_each,
     assign_years,
@@ -503,7 +506,8 @@ def test_find_targets_tokenizes_a_second_doc_only_where_tokens_after_read_empty(
 
 
 def _exclusion(**conditions):
-    fields = {**dict.fromkeys(Exclusion.__dataclass_fields__), "reason": "test", "unless_commitment": False}
+    fields = {**{name: None for name, f in Exclusion.__dataclass_fields__.items() if f.init},
+              "reason": "test", "unless_commitment": False}
     return Exclusion(**{**fields, **conditions})
 
 
@@ -526,6 +530,24 @@ def test_merge_single_patterns_merges_only_lone_plain_patterns_of_one_field(excl
 def test_merge_single_patterns_fires_where_a_member_fires(left, fires):
     (merged,) = _merge_single_patterns([_exclusion(left=regex.compile("第$")), _exclusion(left=regex.compile("^前|后$"))])
     assert bool(merged.left.search(left)) == fires
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "fires"),
+    [
+        ("排名第", "位", True),       # the first exclusion's tests hold
+        ("前", "名", True),           # the second's
+        ("排名第", "名", False),      # the first's left and the second's right: neither fires
+        ("其中", "项", True),         # the one kept apart (a group in its pattern)
+        ("之后", "位", False),
+    ],
+)
+def test_excluded_fires_where_an_exclusion_of_a_group_fires(left, right, fires):
+    groups = _grouped([_exclusion(left=regex.compile("第$"), right=regex.compile("^位")),
+                       _exclusion(left=regex.compile("^前"), right=regex.compile("^名")),
+                       _exclusion(left=regex.compile("(其)中$"), right=regex.compile("^项"))], {})
+    assert [len(g.exclusions) for g in groups] == [2, 1]
+    assert _excluded(SimpleNamespace(left=left, right=right), groups, rules=None) == fires
 
 
 @pytest.mark.parametrize(
