@@ -338,9 +338,21 @@ def _check_comparator_map(node, path: Path, what: str) -> None:
 
 
 def alternation(words: dict[str, str | None]) -> str:
-    """Words as one alternation, longest first so that 人次 wins over 人; each with its lookahead guard."""
-    return "|".join(regex.escape(w) + (f"(?!{guard})" if guard else "")
-                    for w, guard in sorted(words.items(), key=lambda kv: -len(kv[0])))
+    """Words as one alternation, longest first so that 人次 wins over 人; each with its lookahead
+    guard. Words are grouped by their first character (万(?:人次|元)|个…): `regex` tries the
+    branches of an alternation one by one, and only those of one character can match; the
+    order within a group is kept, so the same branch wins."""
+    by_first: dict[str, list[str]] = {}
+    empty = ""                       # the empty word matches anywhere: it stays the last branch
+    for w, guard in sorted(words.items(), key=lambda kv: -len(kv[0])):
+        rest = (regex.escape(w[1:]) if w else "") + (f"(?!{guard})" if guard else "")
+        if w:
+            by_first.setdefault(w[0], []).append(rest)
+        else:
+            empty = rest
+    branches = [regex.escape(first) + (rests[0] if len(rests) == 1 else f"(?:{'|'.join(rests)})")
+                for first, rests in by_first.items()]
+    return "|".join(branches + ([empty] if "" in words else []))
 
 
 def _next_is(*word_lists) -> str:

@@ -19,6 +19,7 @@ from pipeline.targets import (
     _excluded,
     _grouped,
     _merge_single_patterns,
+    alternation,
     _tokens_each,
     assign_years,
     find_targets,
@@ -530,6 +531,23 @@ def test_merge_single_patterns_merges_only_lone_plain_patterns_of_one_field(excl
 def test_merge_single_patterns_fires_where_a_member_fires(left, fires):
     (merged,) = _merge_single_patterns([_exclusion(left=regex.compile("第$")), _exclusion(left=regex.compile("^前|后$"))])
     assert bool(merged.left.search(left)) == fires
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("万人次以上", "万人次"),       # the longest word of a first character wins
+        ("万人才", "万"),               # a guard sends the match on to a shorter word
+        ("万元", "万元"),
+        ("个百分点", "个百分点"),
+        ("a+b", "a+"),                  # characters regex reads as syntax are written out
+        ("其他", ""),                   # the empty word matches where no other does
+    ],
+)
+def test_alternation_matches_what_a_flat_longest_first_alternation_matches(text, expected):
+    words = {"万人次": None, "万人": "才", "万元": None, "万": None, "个百分点": None, "个": "体", "a+": None, "": None}
+    flat = "|".join(regex.escape(w) + (f"(?!{g})" if g else "") for w, g in sorted(words.items(), key=lambda kv: -len(kv[0])))
+    assert regex.match(alternation(words), text).group() == regex.match(flat, text).group() == expected
 
 
 @pytest.mark.parametrize(
