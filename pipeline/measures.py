@@ -95,6 +95,7 @@ class NumberingRules:
     num_group: int                  # group number of `num` (shared by the styles)
     doubtful_group: int | None
     line_start: regex.Pattern       # zero-width lookbehinds, matched at a candidate's start
+    bare_line_start: bool           # the prefix may be empty: right after a line break is a line start
     sentence_end: regex.Pattern
     clause_end: regex.Pattern
     heading_max: int
@@ -142,6 +143,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> NumberingRules:
         doubtful_group=candidates.groupindex.get("doubtful"),
         line_start=compile_pattern(f"(?<=^{ctx['prefix']})", path, key_line(root["contexts"], "prefix"),
                                    "contexts.prefix", regex.MULTILINE),
+        bare_line_start=regex.fullmatch(ctx["prefix"], "") is not None,
         sentence_end=lookbehind("sentence_end"),
         clause_end=lookbehind("clause_end"),
         heading_max=ctx["heading_max"],
@@ -358,32 +360,37 @@ def segment(text: str, rules: NumberingRules) -> list[Measure]:
     contexts = [(("line_start" in s.contexts), ("sentence_end" in s.contexts), ("clause_end" in s.contexts),
                  ("heading_follow" in s.contexts))
                 for s in styles]
+    leaves = [s.leaf for s in styles]
     line_start, sentence_end, clause_end = rules.line_start.match, rules.sentence_end.match, rules.clause_end.match
+    bare_line_start = rules.bare_line_start
     accepted: list[_Accepted] = []
     stack: list[_Open] = []
     last_value: dict[int, int] = {}
     prev_end = -1
 
     for k, c in enumerate(cands):
-        if skipped and _in_spans(c.start, skipped):
+        start, style_index, value = c.start, c.style, c.value
+        if skipped and _in_spans(start, skipped):
             continue
-        if annexes and annexes[0] <= c.start:
-            while annexes and annexes[0] <= c.start:
+        if annexes and annexes[0] <= start:
+            while annexes and annexes[0] <= start:
                 annexes.pop(0)
             stack.clear()                # an annex numbers afresh, at the top
-        style = styles[c.style]
-        by_line, by_sentence, by_clause, by_heading = contexts[c.style]
-        starts_line = line_start(text, c.start) is not None
-        if c.doubtful and not (_continues(c, style, stack, last_value) if c.value != 1
+        style = styles[style_index]
+        by_line, by_sentence, by_clause, by_heading = contexts[style_index]
+        # most labels stand right after a line break: no lookbehind needed then
+        starts_line = ((bare_line_start and (not start or text[start - 1] == "\n"))
+                       or line_start(text, start) is not None)
+        if c.doubtful and not (_continues(c, style, stack, last_value) if value != 1
                                else starts_line and _opens_a_list(cands, k, text, rules)):
             continue
         if not (starts_line and by_line):
-            placed = ((by_sentence and sentence_end(text, c.start)) or (by_clause and clause_end(text, c.start))
-                      or (by_heading and prev_end >= 0 and _follows_heading(text, prev_end, c.start, rules)))
-            if not placed or c.value is None or not (c.value == 1 or _continues(c, style, stack, last_value)):
+            placed = ((by_sentence and sentence_end(text, start)) or (by_clause and clause_end(text, start))
+                      or (by_heading and prev_end >= 0 and _follows_heading(text, prev_end, start, rules)))
+            if not placed or value is None or not (value == 1 or _continues(c, style, stack, last_value)):
                 continue
 
-        while stack and styles[stack[-1].style].leaf:
+        while stack and leaves[stack[-1].style]:
             stack.pop()
         target = _sibling_of(c, style, stack) if stack else None
         if target is not None:
@@ -391,13 +398,13 @@ def segment(text: str, rules: NumberingRules) -> list[Measure]:
         if stack:
             parent = stack[-1]
             kind = _kind_under(style, parent.kind) if style.kind_under else style.kind
-            stack.append(_Open(len(accepted), c.style, c.value, kind))
-            accepted.append(_Accepted(c, parent.index, kind, starts_line))
+            parent_index = parent.index
         else:
-            stack.append(_Open(len(accepted), c.style, c.value, style.kind))
-            accepted.append(_Accepted(c, None, style.kind, starts_line))
-        if c.value is not None:
-            last_value[c.style] = c.value
+            kind, parent_index = style.kind, None
+        stack.append(_Open(len(accepted), style_index, value, kind))
+        accepted.append(_Accepted(c, parent_index, kind, starts_line))
+        if value is not None:
+            last_value[style_index] = value
         prev_end = c.end
 
     return _build(text, accepted, back_matter, rules)
