@@ -260,6 +260,10 @@ class _Accepted(NamedTuple):
     starts_line: bool       # the label stands at a line start (its `#`/indent before it)
 
 
+# A NamedTuple's own constructor is a Python function: the hot loops build their tuples directly.
+_tuple = tuple.__new__
+
+
 @dataclass(slots=True)
 class _Open:
     index: int        # into the measures list
@@ -290,7 +294,7 @@ def _candidates(text: str, rules: NumberingRules) -> list[_Candidate]:
         # the style's group is the one that matched: it spans the whole candidate
         style = m.start(*groups).index(start) if several else 0
         doubtful = doubtful_group is not None and m.start(doubtful_group) >= 0
-        append(_Candidate(start, end, style, value, numeral, doubtful))
+        append(_tuple(_Candidate, (start, end, style, value, numeral, doubtful)))
     return found
 
 
@@ -402,7 +406,7 @@ def segment(text: str, rules: NumberingRules) -> list[Measure]:
         else:
             kind, parent_index = style.kind, None
         stack.append(_Open(len(accepted), style_index, value, kind))
-        accepted.append(_Accepted(c, parent_index, kind, starts_line))
+        accepted.append(_tuple(_Accepted, (c, parent_index, kind, starts_line)))
         if value is not None:
             last_value[style_index] = value
         prev_end = c.end
