@@ -36,7 +36,7 @@ _TOP_SPEC = {
 _PATTERN_SPEC = {"kind": Field(str, choices=KINDS), "pattern": Field(str)}
 _YEARS_SPEC = {"min": Field(int), "max": Field(int)}
 _PLAN_SPEC = {"ordinal": Field(int), "first_year": Field(int), "earliest_ordinal": Field(int)}
-_ANCHOR_SPEC = {"pattern": Field(str), "reach": Field(int)}
+_ANCHOR_SPEC = {"pattern": Field(str), "reach": Field(int), "first_chars": Field(str)}
 _BLANKS = " \t"     # may stand between an anchor and the start of a match, beyond `reach`
 _PART = regex.compile(r"\{([a-z_]+)\}")
 
@@ -82,7 +82,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> DateRules:
     plan = check_mapping(top["five_year_plan"], _PLAN_SPEC, path, "five_year_plan")
     key_lines = node.key_lines
     return DateRules(
-        scanner=AnchoredPattern(scanner, anchor_pattern, _BLANKS, anchor["reach"]),
+        scanner=AnchoredPattern(scanner, anchor_pattern, _BLANKS, anchor["reach"], anchor["first_chars"]),
         kinds=tuple(kinds),
         kind_groups=tuple(scanner.groupindex[f"p{i}"] for i in range(len(kinds))),
         identifier_before=compile_pattern(top["identifier_before"], path, key_lines["identifier_before"], "identifier_before"),
