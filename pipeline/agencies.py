@@ -65,8 +65,7 @@ class AgencyRules:
     list_separators: regex.Pattern
     key: regex.Pattern
     role_keys: tuple[RoleKey, ...]
-    role_verbs: tuple[regex.Pattern, ...]
-    any_verb: regex.Pattern                 # all verbs in one pattern: most parts hold none
+    role_verbs: regex.Pattern               # all verbs in one pattern, in order: the first to match a part wins
     notes: tuple[Note, ...]
     any_note: regex.Pattern                 # all notes in one pattern: most parts hold none
     list_end: regex.Pattern
@@ -145,8 +144,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> AgencyRules:
         list_separators=regex.compile(top["list_separators"]),
         key=regex.compile(top["key"]),
         role_keys=tuple(role_keys),
-        role_verbs=tuple(verbs),
-        any_verb=regex.compile("|".join(f"(?:{verb.pattern})" for verb in verbs) or "(?!)"),
+        role_verbs=regex.compile("|".join(f"(?:{verb.pattern})" for verb in verbs) or "(?!)"),
         notes=tuple(notes),
         any_note=regex.compile("|".join(f"(?:{note.pattern.pattern})" for note in notes) or "(?!)"),
         list_end=regex.compile(top["list_end"]),
@@ -255,12 +253,26 @@ class _Name:
     role: str
 
 
+class _Verdicts(dict):
+    """`is_agency` of the names met in one document (or list), each tested once: a plan
+    names the same few bodies again and again."""
+
+    def __init__(self, rules: AgencyRules):
+        super().__init__()
+        self.rules = rules
+
+    def __missing__(self, name: str) -> bool:
+        verdict = self[name] = is_agency(name, self.rules)
+        return verdict
+
+
 def find_agencies(text: str, rules: AgencyRules, annexes: tuple[int, ...] = ()) -> list[Agency]:
     """Every agency named in a responsibility annotation, in text order. A `下同` holds up
     to the next of `annexes` (where an attached plan starts: a document of its own)."""
     agencies: list[Agency] = []
     carried: set[str] = set()   # effects a `下同` carries to later annotations
     pending = list(annexes)
+    verdicts = _Verdicts(rules)
     index = 0
     for match in rules.annotation.finditer(text):
         opening = match.start()
@@ -271,7 +283,7 @@ def find_agencies(text: str, rules: AgencyRules, annexes: tuple[int, ...] = ()) 
         start, end = match.span("content")
         if not (rules.trigger.search(text, start, end) or _after_sentence(text, opening, rules)):
             continue
-        parsed = _parse(text, start, end, opening, rules)
+        parsed = _parse(text, start, end, opening, rules, verdicts)
         if parsed is None:
             continue
         names, effects = parsed
@@ -322,9 +334,10 @@ def find_table_agencies(text: str, rows: list[TaskRow], rules: AgencyRules, firs
     """The agencies of task-table rows: each row is an annotation of its measure, its role
     cells read as `KEY：list` parts. Annotations are numbered on from `first_index`."""
     agencies: list[Agency] = []
+    verdicts = _Verdicts(rules)
     index = first_index
     for row in rows:
-        names = [n for cell, role in row.roles for n in _cell_names(text, cell, role, rules)]
+        names = [n for cell, role in row.roles for n in _cell_names(text, cell, role, rules, verdicts)]
         if names:
             agencies.extend(Agency(text[n.start:n.end], n.role, position, index, n.start, n.end, measure=row.measure)
                             for position, n in enumerate(names, start=1))
@@ -341,18 +354,19 @@ def _task_header(cells: list[Cell], rules: AgencyRules) -> tuple[int, list[tuple
     return (tasks[0], roles, deadline, len(cells)) if len(tasks) == 1 and roles else None
 
 
-def _cell_names(text: str, cell: Cell, role: str, rules: AgencyRules) -> list[_Name]:
+def _cell_names(text: str, cell: Cell, role: str, rules: AgencyRules, verdicts: _Verdicts) -> list[_Name]:
     start, _, content = cell
     masked = _mask_nested(content)
     return [n for lo, hi in _pieces(masked, 0, len(masked), rules.part_separators)
-            for n in _names(text, masked, lo, hi, start, role, rules) if is_agency(text[n.start:n.end], rules)]
+            for n in _names(text, masked, lo, hi, start, role, rules, verdicts) if verdicts[text[n.start:n.end]]]
 
 
 def _after_sentence(text: str, opening: int, rules: AgencyRules) -> bool:
     return rules.bare_after.search(text, max(0, opening - 8), opening) is not None
 
 
-def _parse(text: str, start: int, end: int, opening: int, rules: AgencyRules) -> tuple[list[_Name], set[str]] | None:
+def _parse(text: str, start: int, end: int, opening: int, rules: AgencyRules,
+           verdicts: _Verdicts) -> tuple[list[_Name], set[str]] | None:
     """The names of one annotation with their roles, or None if it is no annotation."""
     masked = _mask_nested(text[start:end])
     if ord(text[start]) in rules.key_brackets:      # the keyed form: `【牵头单位】A【责任单位】B`
@@ -376,28 +390,28 @@ def _parse(text: str, start: int, end: int, opening: int, rules: AgencyRules) ->
         if key:
             role, bare_possible, pending = _role_of(key.group("key"), rules), False, []
             if role:
-                found = [n for n in _names(text, masked, lo + key.end(), hi, start, role, rules)
-                         if is_agency(text[n.start:n.end], rules)]
+                found = [n for n in _names(text, masked, lo + key.end(), hi, start, role, rules, verdicts)
+                         if verdicts[text[n.start:n.end]]]
                 names += found
                 anchored |= bool(found)
             continue
-        found = _verb_names(text, masked, lo, hi, start, rules)
+        found = _verb_names(text, masked, lo, hi, start, rules, verdicts)
         if found:
             # lists just before a verb part share its role (A、B，C按职责分工负责)
-            if pending and all(is_agency(text[n.start:n.end], rules) for n in pending):
+            if pending and all(verdicts[text[n.start:n.end]] for n in pending):
                 for n in pending:
                     n.role = found[0].role
                 names += pending
             names += found
             anchored, role, bare_possible, pending = True, None, False, []
             continue
-        listed = _names(text, masked, lo, hi, start, role or rules.bare_role, rules)
+        listed = _names(text, masked, lo, hi, start, role or rules.bare_role, rules, verdicts)
         if role:
-            names += [n for n in listed if is_agency(text[n.start:n.end], rules)]
+            names += [n for n in listed if verdicts[text[n.start:n.end]]]
         else:
             bare += listed
             pending += listed
-            bare_possible &= all(_is_official(text[n.start:n.end], rules) for n in listed)
+            bare_possible &= all(_is_official(text[n.start:n.end], rules, verdicts) for n in listed)
     if anchored:
         return names, effects
     if bare_possible and bare and _after_sentence(text, opening, rules):
@@ -413,29 +427,28 @@ def _role_of(key: str, rules: AgencyRules) -> str | None:
     return None
 
 
-def _verb_names(text: str, masked: str, lo: int, hi: int, base: int, rules: AgencyRules) -> list[_Name]:
+def _verb_names(text: str, masked: str, lo: int, hi: int, base: int, rules: AgencyRules,
+                verdicts: _Verdicts) -> list[_Name]:
     """Names of a part that is wholly `list + role verb`, if every name is an agency."""
-    if not rules.any_verb.fullmatch(masked, lo, hi):
+    match = rules.role_verbs.fullmatch(masked, lo, hi)
+    if not match:
         return []
-    for verb in rules.role_verbs:
-        match = verb.fullmatch(masked, lo, hi)
-        if not match:
-            continue
-        groups = sorted((match.start(role), match.end(role), role)
-                        for role in verb.groupindex if match.start(role) >= 0)
-        found = [n for s, e, role in groups for n in _names(text, masked, s, e, base, role, rules)]
-        if found and all(is_agency(text[n.start:n.end], rules) for n in found):
-            return found
-        return []
+    # only the groups of the verb that matched take part
+    groups = sorted((match.start(role), match.end(role), role)
+                    for role in rules.role_verbs.groupindex if match.start(role) >= 0)
+    found = [n for s, e, role in groups for n in _names(text, masked, s, e, base, role, rules, verdicts)]
+    if found and all(verdicts[text[n.start:n.end]] for n in found):
+        return found
     return []
 
 
 def _names(text: str, masked: str, lo: int, hi: int, base: int, role: str,
-           rules: AgencyRules) -> list[_Name]:
-    return [_Name(s, e, role) for s, e in _spans(text, masked, lo, hi, base, rules)]
+           rules: AgencyRules, verdicts: _Verdicts) -> list[_Name]:
+    return [_Name(s, e, role) for s, e in _spans(text, masked, lo, hi, base, rules, verdicts)]
 
 
-def _spans(text: str, masked: str, lo: int, hi: int, base: int, rules: AgencyRules) -> Iterator[tuple[int, int]]:
+def _spans(text: str, masked: str, lo: int, hi: int, base: int, rules: AgencyRules,
+           verdicts: _Verdicts) -> Iterator[tuple[int, int]]:
     """Cut a list (masked[lo:hi], `base` its offset in text) into name spans."""
     for s, e in _sharing_bodies(text, list(_pieces(masked, lo, hi, rules.list_separators)), base, rules):
         cut = rules.list_end.search(masked, s, e)
@@ -446,7 +459,7 @@ def _spans(text: str, masked: str, lo: int, hi: int, base: int, rules: AgencyRul
             s = dropped.end()
         s, e = _strip(masked, s, e)
         if s < e:
-            yield from _split_joined(text, base + s, base + e, rules)
+            yield from _split_joined(text, base + s, base + e, rules, verdicts)
 
 
 def _sharing_bodies(text: str, pieces: list[tuple[int, int]], base: int, rules: AgencyRules) -> list[tuple[int, int]]:
@@ -475,12 +488,14 @@ def _sharing_bodies(text: str, pieces: list[tuple[int, int]], base: int, rules: 
 def split_names(text: str, rules: AgencyRules) -> list[str]:
     """The agencies of a plain list (`A、B和C等8部门`), cut as in annotations."""
     masked = _mask_nested(text)
+    verdicts = _Verdicts(rules)
     names = [text[s:e] for lo, hi in _pieces(masked, 0, len(masked), rules.part_separators)
-             for s, e in _spans(text, masked, lo, hi, 0, rules)]
-    return [name for name in names if is_agency(name, rules)]
+             for s, e in _spans(text, masked, lo, hi, 0, rules, verdicts)]
+    return [name for name in names if verdicts[name]]
 
 
-def _split_joined(text: str, start: int, end: int, rules: AgencyRules) -> Iterator[tuple[int, int]]:
+def _split_joined(text: str, start: int, end: int, rules: AgencyRules,
+                  verdicts: _Verdicts) -> Iterator[tuple[int, int]]:
     """Cut `A和B` into A and B when the conjunction joins two whole agencies."""
     if not rules.conjunctions.search(text, start, end):
         yield start, end
@@ -491,7 +506,7 @@ def _split_joined(text: str, start: int, end: int, rules: AgencyRules) -> Iterat
         if conj.start() <= piece or any(a < conj.start() and conj.end() <= b for a, b in protected):
             continue
         left, right = text[piece:conj.start()], text[conj.end():end]
-        if is_agency(left, rules) and is_agency(right, rules) and \
+        if verdicts[left] and verdicts[right] and \
                 (rules.official_start.match(right) or right in rules.known):
             yield piece, conj.start()
             piece = conj.end()
@@ -507,9 +522,9 @@ def is_agency(name: str, rules: AgencyRules) -> bool:
     return bool(rules.suffixes.search(name)) and not rules.not_suffixes.search(name)
 
 
-def _is_official(name: str, rules: AgencyRules) -> bool:
+def _is_official(name: str, rules: AgencyRules, verdicts: _Verdicts) -> bool:
     """Stricter test for names in a list with neither key nor verb."""
-    return is_agency(name, rules) and (name in rules.known or bool(rules.official_start.match(name)))
+    return verdicts[name] and (name in rules.known or bool(rules.official_start.match(name)))
 
 
 def _apply_effects(names: list[_Name], effects: set[str]) -> None:
