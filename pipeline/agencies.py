@@ -450,16 +450,21 @@ def _names(text: str, masked: str, lo: int, hi: int, base: int, role: str,
 def _spans(text: str, masked: str, lo: int, hi: int, base: int, rules: AgencyRules,
            verdicts: _Verdicts) -> Iterator[tuple[int, int]]:
     """Cut a list (masked[lo:hi], `base` its offset in text) into name spans."""
-    for s, e in _sharing_bodies(text, list(_pieces(masked, lo, hi, rules.list_separators)), base, rules):
+    for s, e in _sharing_bodies(text, _pieces(masked, lo, hi, rules.list_separators), base, rules):
         cut = rules.list_end.search(masked, s, e)
         if cut:
             e = cut.start()
         dropped = rules.drop_prefix.match(masked, s, e)
         if dropped:
             s = dropped.end()
-        s, e = _strip(masked, s, e)
-        if s < e:
+        if cut or dropped:                    # pieces come stripped
+            s, e = _strip(masked, s, e)
+            if s >= e:
+                continue
+        if rules.conjunctions.search(text, base + s, base + e):
             yield from _split_joined(text, base + s, base + e, rules, verdicts)
+        else:                                 # most names hold no conjunction
+            yield base + s, base + e
 
 
 def _sharing_bodies(text: str, pieces: list[tuple[int, int]], base: int, rules: AgencyRules) -> list[tuple[int, int]]:
@@ -497,9 +502,6 @@ def split_names(text: str, rules: AgencyRules) -> list[str]:
 def _split_joined(text: str, start: int, end: int, rules: AgencyRules,
                   verdicts: _Verdicts) -> Iterator[tuple[int, int]]:
     """Cut `A和B` into A and B when the conjunction joins two whole agencies."""
-    if not rules.conjunctions.search(text, start, end):
-        yield start, end
-        return
     protected = [m.span() for m in rules.known_compounds.finditer(text, start, end)] if rules.known_compounds else []
     piece = start
     for conj in rules.conjunctions.finditer(text, start, end):
@@ -562,17 +564,22 @@ def _mask_nested(content: str) -> str:
     return "".join(kept)
 
 
-def _pieces(masked: str, lo: int, hi: int, separators: regex.Pattern) -> Iterator[tuple[int, int]]:
+def _pieces(masked: str, lo: int, hi: int, separators: regex.Pattern) -> list[tuple[int, int]]:
     """Stripped, non-empty spans of masked[lo:hi] between separators."""
+    pieces: list[tuple[int, int]] = []
     s = lo
     for sep in separators.finditer(masked, lo, hi):
-        piece = _strip(masked, s, sep.start())
-        if piece[0] < piece[1]:
-            yield piece
+        _add_piece(pieces, masked, s, sep.start())
         s = sep.end()
-    piece = _strip(masked, s, hi)
-    if piece[0] < piece[1]:
-        yield piece
+    _add_piece(pieces, masked, s, hi)
+    return pieces
+
+
+def _add_piece(pieces: list[tuple[int, int]], masked: str, s: int, e: int) -> None:
+    if s < e and (masked[s] in _SPACE or masked[e - 1] in _SPACE):   # most pieces hold no space
+        s, e = _strip(masked, s, e)
+    if s < e:
+        pieces.append((s, e))
 
 
 def _strip(masked: str, s: int, e: int) -> tuple[int, int]:
