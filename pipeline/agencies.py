@@ -308,16 +308,15 @@ class TaskRow(NamedTuple):
 def find_task_rows(text: str, titles: list[str | None], rules: AgencyRules) -> list[TaskRow]:
     """The rows of task-division tables written out line by line (`序号　重点任务　牵头单位
     配合单位　完成时限`) that name a measure by its title (`titles`, by ordinal)."""
-    by_title: dict[str, list[int]] = {}
-    for ordinal, title in enumerate(titles):
-        if title:
-            by_title.setdefault(title, []).append(ordinal)
+    by_title: dict[str, list[int]] | None = None            # built at the first table: most plans have none
     rows: list[TaskRow] = []
     read_to = 0                                             # the end of the last table read
     for line_start, header in table_headers(text, rules.task_column.finditer(text),   # a header holds a task column
                                             rules.cell_separator, lambda cells: _task_header(cells, rules)):
         if line_start < read_to:
             continue
+        if by_title is None:
+            by_title = _ordinals_by_title(titles)
         task, roles, deadline, width = header
         row_start = text.find("\n", line_start) + 1
         while row_start and (cells := line_cells(text, row_start, rules.cell_separator)) and len(cells) == width:
@@ -328,6 +327,14 @@ def find_task_rows(text: str, titles: list[str | None], rules: AgencyRules) -> l
             row_start = text.find("\n", row_start) + 1
         read_to = row_start or len(text)
     return rows
+
+
+def _ordinals_by_title(titles: list[str | None]) -> dict[str, list[int]]:
+    by_title: dict[str, list[int]] = {}
+    for ordinal, title in enumerate(titles):
+        if title:
+            by_title.setdefault(title, []).append(ordinal)
+    return by_title
 
 
 def find_table_agencies(text: str, rows: list[TaskRow], rules: AgencyRules, first_index: int) -> list[Agency]:
