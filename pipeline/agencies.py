@@ -246,10 +246,11 @@ def _string_pairs(mapping, path: Path, what: str) -> Iterator[tuple[str, str]]:
 
 # ---------------------------------------------------------------- finding
 
-@dataclass
+@dataclass(slots=True)
 class _Name:
     start: int
     end: int
+    text: str          # the document's text[start:end]
     role: str
 
 
@@ -289,9 +290,10 @@ def find_agencies(text: str, rules: AgencyRules, annexes: tuple[int, ...] = ()) 
         names, effects = parsed
         if "same_below" in effects:
             carried = effects - {"same_below"}
-        _apply_effects(names, effects | carried)
+        if effects or carried:          # most annotations follow no listing convention
+            _apply_effects(names, effects | carried)
         agencies.extend(
-            Agency(text[n.start:n.end], n.role, position, index, n.start, n.end)
+            Agency(n.text, n.role, position, index, n.start, n.end)
             for position, n in enumerate(names, start=1)
         )
         index += 1
@@ -346,7 +348,7 @@ def find_table_agencies(text: str, rows: list[TaskRow], rules: AgencyRules, firs
     for row in rows:
         names = [n for cell, role in row.roles for n in _cell_names(text, cell, role, rules, verdicts)]
         if names:
-            agencies.extend(Agency(text[n.start:n.end], n.role, position, index, n.start, n.end, measure=row.measure)
+            agencies.extend(Agency(n.text, n.role, position, index, n.start, n.end, measure=row.measure)
                             for position, n in enumerate(names, start=1))
             index += 1
     return agencies
@@ -365,7 +367,7 @@ def _cell_names(text: str, cell: Cell, role: str, rules: AgencyRules, verdicts: 
     start, _, content = cell
     masked = _mask_nested(content)
     return [n for lo, hi in _pieces(masked, 0, len(masked), rules.part_separators)
-            for n in _names(text, masked, lo, hi, start, role, rules, verdicts) if verdicts[text[n.start:n.end]]]
+            for n in _names(text, masked, lo, hi, start, role, rules, verdicts) if verdicts[n.text]]
 
 
 def _after_sentence(text: str, opening: int, rules: AgencyRules) -> bool:
@@ -398,14 +400,14 @@ def _parse(text: str, start: int, end: int, opening: int, rules: AgencyRules,
             role, bare_possible, pending = _role_of(key.group("key"), rules), False, []
             if role:
                 found = [n for n in _names(text, masked, lo + key.end(), hi, start, role, rules, verdicts)
-                         if verdicts[text[n.start:n.end]]]
+                         if verdicts[n.text]]
                 names += found
                 anchored |= bool(found)
             continue
         found = _verb_names(text, masked, lo, hi, start, rules, verdicts)
         if found:
             # lists just before a verb part share its role (A、B，C按职责分工负责)
-            if pending and all(verdicts[text[n.start:n.end]] for n in pending):
+            if pending and all(verdicts[n.text] for n in pending):
                 for n in pending:
                     n.role = found[0].role
                 names += pending
@@ -414,11 +416,11 @@ def _parse(text: str, start: int, end: int, opening: int, rules: AgencyRules,
             continue
         listed = _names(text, masked, lo, hi, start, role or rules.bare_role, rules, verdicts)
         if role:
-            names += [n for n in listed if verdicts[text[n.start:n.end]]]
+            names += [n for n in listed if verdicts[n.text]]
         else:
             bare += listed
             pending += listed
-            bare_possible &= all(_is_official(text[n.start:n.end], rules, verdicts) for n in listed)
+            bare_possible &= all(_is_official(n.text, rules, verdicts) for n in listed)
     if anchored:
         return names, effects
     if bare_possible and bare and _after_sentence(text, opening, rules):
@@ -440,18 +442,18 @@ def _verb_names(text: str, masked: str, lo: int, hi: int, base: int, rules: Agen
     match = rules.role_verbs.fullmatch(masked, lo, hi)
     if not match:
         return []
-    # only the groups of the verb that matched take part
-    groups = sorted((match.start(role), match.end(role), role)
-                    for role in rules.role_verbs.groupindex if match.start(role) >= 0)
+    # only the groups of the verb that matched take part; `regs` is every group's span in one call
+    regs = match.regs
+    groups = sorted((*regs[k], role) for role, k in rules.role_verbs.groupindex.items() if regs[k][0] >= 0)
     found = [n for s, e, role in groups for n in _names(text, masked, s, e, base, role, rules, verdicts)]
-    if found and all(verdicts[text[n.start:n.end]] for n in found):
+    if found and all(verdicts[n.text] for n in found):
         return found
     return []
 
 
 def _names(text: str, masked: str, lo: int, hi: int, base: int, role: str,
            rules: AgencyRules, verdicts: _Verdicts) -> list[_Name]:
-    return [_Name(s, e, role) for s, e in _spans(text, masked, lo, hi, base, rules, verdicts)]
+    return [_Name(s, e, text[s:e], role) for s, e in _spans(text, masked, lo, hi, base, rules, verdicts)]
 
 
 def _spans(text: str, masked: str, lo: int, hi: int, base: int, rules: AgencyRules,
@@ -477,8 +479,11 @@ def _spans(text: str, masked: str, lo: int, hi: int, base: int, rules: AgencyRul
 def _sharing_bodies(text: str, pieces: list[tuple[int, int]], base: int, rules: AgencyRules) -> list[tuple[int, int]]:
     """The pieces, with a run of bare levels and the level that carries their body
     (`各市`、`县人民政府`) joined into one."""
-    if len(pieces) < 2:
-        return pieces
+    for s, e in pieces[:-1]:
+        if rules.shared_level.fullmatch(text[base + s:base + e]):
+            break
+    else:
+        return pieces                      # no bare level before another piece: the usual list
     joined: list[tuple[int, int]] = []
     run_start = None                       # where the current run of bare levels starts
     for s, e in pieces:
