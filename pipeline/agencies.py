@@ -532,9 +532,9 @@ def is_agency(name: str, rules: AgencyRules) -> bool:
     """Whether a name reads as an agency: known, collective or with an agency suffix."""
     if not 2 <= len(name) <= rules.max_chars or rules.forbidden.search(name):
         return False
-    if name in rules.known or rules.collective.match(name):
+    if rules.suffixes.search(name) and not rules.not_suffixes.search(name):   # most names: tested first
         return True
-    return bool(rules.suffixes.search(name)) and not rules.not_suffixes.search(name)
+    return name in rules.known or bool(rules.collective.match(name))
 
 
 def _is_official(name: str, rules: AgencyRules, verdicts: _Verdicts) -> bool:
