@@ -389,8 +389,12 @@ def segment(text: str, rules: NumberingRules) -> list[Measure]:
                                else starts_line and _opens_a_list(cands, k, text, rules)):
             continue
         if not (starts_line and by_line):
-            placed = ((by_sentence and sentence_end(text, start)) or (by_clause and clause_end(text, start))
-                      or (by_heading and prev_end >= 0 and _follows_heading(text, prev_end, start, rules)))
+            # mid-line, a decimal-shaped label (`不超过2.5公里`) needs a sentence end before it:
+            # behind a comma clause taken for a heading it is a number
+            placed = ((by_sentence and sentence_end(text, start))
+                      or not c.doubtful and ((by_clause and clause_end(text, start))
+                                             or (by_heading and prev_end >= 0
+                                                 and _follows_heading(text, prev_end, start, rules))))
             if not placed or value is None or not (value == 1 or _continues(c, style, stack, last_value)):
                 continue
 

@@ -130,6 +130,24 @@ def test_segment_label_positions(rules, text, expected):
     assert paths(text, rules) == expected
 
 
+# mid-line, a decimal-shaped label needs a sentence end before it: behind a heading or a comma
+# clause (which _follows_heading takes for a heading) it is a number
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("（二）任务\n1.加强建设。（1）推进标准化，覆盖全部乡镇；（2）优化布局，服务半径原则上不超过2.5公里；（3）落实待遇。",
+         ["二", "二/1", "二/1/1", "二/1/2", "二/1/3"]),
+        ("（一）甲\n1.强化供给。\n（二）建成面积2.5万平方米的中心。\n", ["一", "一/1", "二"]),
+        ("一、目标\n1.建设平台，新建基站2.3万个。\n", ["一", "一/1"]),
+        # after a sentence end it still continues the list
+        ("（一）甲\n1.强化供给，提升能力。2.5G网络全覆盖。", ["一", "一/1", "一/2"]),
+        ("（一）甲\n1.强化供给：2.5G网络全覆盖。", ["一", "一/1", "一/2"]),
+    ],
+)
+def test_segment_reads_a_decimal_mid_line_as_a_number_without_a_sentence_end(rules, text, expected):
+    assert paths(text, rules) == expected
+
+
 # --- enumerations and boxes -------------------------------------------------------
 
 @pytest.mark.parametrize(
