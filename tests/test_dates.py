@@ -45,6 +45,23 @@ def test_find_dates_reads_deadlines(text, expected, rules):
     assert rows(text, rules) == [expected]
 
 
+# a number right after the year starts the aim; only 的 + number or (的)水平 after it is a baseline
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("到2028年80%以上的乡镇卫生院达到基本标准。", ("deadline", "到2028年", 2028, None, None, None)),
+        ("至2030年5G基站覆盖所有行政村。", ("deadline", "至2030年", 2030, None, None, None)),
+        ("到2027年底３家企业完成改造。", ("deadline", "到2027年底", 2027, None, None, None)),
+        ("力争到2026年两成以上的企业上云。", ("deadline", "到2026年", 2026, None, None, None)),
+        ("产值增长到2020年的3倍。", ("point", "2020年", 2020, None, None, None)),
+        ("规模提高到2024年的两倍。", ("point", "2024年", 2024, None, None, None)),
+        ("产量恢复到2019年的水平。", ("point", "2019年", 2019, None, None, None)),
+    ],
+)
+def test_find_dates_reads_a_number_after_the_year_as_the_aim_not_a_baseline(text, expected, rules):
+    assert rows(text, rules) == [expected]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -101,7 +118,7 @@ def test_find_dates_skips_document_numbers_titles_and_identifiers(text, rules):
     "text",
     [
         "（ 2025 — 2027年）（2024-2030）到2027年底前，２０２９年前完成",
-        "展望到2035年，截止到2025年底，从2024年起5年内，自2018年起",
+        "展望到2035年，截止到2025年底，从2024年起5年内，自2018年起，到2028年80%，增长到2020年的3倍",
         "二〇二五年十二月三十一日印发，“十四五”期间，十三五时期，“五五”",
         "每年度，每季度，每半年，每月，按年度，逐年，年度计划",
         "编号12025-2027与120251年，GB 3095-2012，v2025，《2025年工作要点》，〔2024〕5号",
