@@ -90,7 +90,8 @@ _PUBLISHED = {"labelled": _P, "date_line": Field(str), "header_lines": Field(int
 _URL = {"labelled": _P}
 _REGIONS = {"municipalities": Field(list, items=str), "district": _P, "not_district": _P,
             "provinces": Field(list), "min_body_mentions": Field(int)}
-_PROVINCE = {"name": Field(str), "short": Field(str), "cities": Field(list, items=str)}
+_PROVINCE = {"name": Field(str), "short": Field(str), "cities": Field(list, items=str),
+             "prefectures": Field(dict, required=False)}
 
 
 def load_rules(rules_dir: Path = RULES_DIR) -> DocumentRules:
@@ -217,6 +218,13 @@ def _region_table(regions: dict, path: Path) -> dict[str, Region]:
         data = check_mapping(item, _PROVINCE, path, "province")
         if not data["name"].startswith(data["short"]):
             raise RuleError(path, line, f"short name {data['short']!r} must begin {data['name']!r}")
+        prefectures = data.get("prefectures", {})
+        for name, shorts in prefectures.items():
+            # a short form keeps the name's first character and is shorter (恩施州, 博州, 锡盟)
+            if not isinstance(shorts, list) or not all(
+                    isinstance(short, str) and short[:1] == name[:1] and len(short) < len(name) for short in shorts):
+                raise RuleError(path, prefectures.key_lines.get(name, line),
+                                f"prefectures.{name} must list short forms that begin with {name[:1]!r}")
         return data
 
     table: dict[str, Region] = {}
@@ -231,6 +239,14 @@ def _region_table(regions: dict, path: Path) -> dict[str, Region]:
             city = Region(f"{short}市", short, "municipal", data["name"])
             table[city.name] = city
             table.setdefault(short, city)   # a province keeps its short name (吉林)
+        prefectures = data.get("prefectures", {})
+        for name, shorts in prefectures.items():
+            # 自治州, 地区, 盟 are prefecture-level: municipal, like a 市
+            unit = Region(name, (shorts or [name])[0], "municipal", data["name"])
+            for key in (name, *shorts):
+                if key in table:
+                    raise RuleError(path, prefectures.key_lines.get(name), f"{key!r} already names {table[key].name}")
+                table[key] = unit
     return table
 
 

@@ -123,6 +123,38 @@ def test_document_fields_province(rules, text, province):
     assert fields(rules, text).province == province
 
 
+# prefecture-level units that are not 市 (自治州, 地区, 盟) are municipal, in their province;
+# a 旗 or an autonomous county is a county, also under them
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("恩施土家族苗族自治州人民政府办公室关于印发恩施州富硒茶产业三年行动方案的通知\n" + BODY,
+         ("恩施土家族苗族自治州", "municipal", "湖北省")),
+        ("恩施州富硒茶产业三年行动方案\n" + BODY, ("恩施土家族苗族自治州", "municipal", "湖北省")),
+        ("延边州人民政府关于促进边境贸易的若干措施\n" + BODY, ("延边朝鲜族自治州", "municipal", "吉林省")),
+        ("黔东南州乡村旅游发展实施方案\n" + BODY, ("黔东南苗族侗族自治州", "municipal", "贵州省")),
+        ("巴州现代农业发展行动计划\n" + BODY, ("巴音郭楞蒙古自治州", "municipal", "新疆维吾尔自治区")),
+        ("喀什地区行政公署关于加快发展外贸的实施意见\n" + BODY, ("喀什地区", "municipal", "新疆维吾尔自治区")),
+        ("大兴安岭地区林下经济发展规划\n" + BODY, ("大兴安岭地区", "municipal", "黑龙江省")),
+        ("锡林郭勒盟行政公署关于推进草原生态保护的意见\n" + BODY, ("锡林郭勒盟", "municipal", "内蒙古自治区")),
+        # 海南州 (Qinghai) is not the province 海南
+        ("海南州生态畜牧业发展方案\n" + BODY, ("海南藏族自治州", "municipal", "青海省")),
+        # counties under them, 旗 and autonomous counties
+        ("恩施州来凤县人民政府关于推进茶旅融合的实施意见\n" + BODY, ("恩施州来凤县", "district", "湖北省")),
+        ("喀什地区疏附县人民政府关于发展庭院经济的意见\n" + BODY, ("喀什地区疏附县", "district", "新疆维吾尔自治区")),
+        ("锡林郭勒盟阿巴嘎旗人民政府关于发展畜牧业的意见\n" + BODY, ("锡林郭勒盟阿巴嘎旗", "district", "内蒙古自治区")),
+        ("宜昌市长阳土家族自治县人民政府关于发展柑橘产业的意见\n" + BODY, ("宜昌市长阳土家族自治县", "district", "湖北省")),
+        ("鄂伦春自治旗人民政府关于发展林下经济的意见\n" + BODY, ("鄂伦春自治旗", "district", None)),
+        # the body names the unit by its short form
+        ("关于推进茶产业发展的实施意见\n支持恩施州茶企上市。恩施州财政给予补助。" + BODY,
+         ("恩施土家族苗族自治州", "municipal", "湖北省")),
+    ],
+)
+def test_document_fields_region_of_autonomous_prefectures_leagues_and_counties(rules, text, expected):
+    result = fields(rules, text)
+    assert (result.region, result.admin_level, result.province) == expected
+
+
 @pytest.mark.parametrize(
     ("text", "issuers"),
     [
@@ -228,6 +260,9 @@ def test_document_fields_source_url(rules, text, metadata, url):
         ("  separators: '[ \\t\\u3000]+'", "  separators: '[ \\t\\u3000+'", "bad pattern"),
         ("    - {name: 海南省, short: 海南,", "    - {name: 海南省, short: 南海,", "must begin"),
         ("    十四五: 2021", "    十四五: '2021'", "must be a year"),
+        ("        恩施土家族苗族自治州: [恩施州]", "        恩施土家族苗族自治州: [施州]", "must list short forms"),
+        ("        恩施土家族苗族自治州: [恩施州]", "        恩施土家族苗族自治州: 恩施州", "must list short forms"),
+        ("        海南藏族自治州: [海南州]", "        海南藏族自治州: [海南]", "already names 海南省"),
     ],
 )
 def test_load_rules_bad_file_names_line(broken_rules, old, new, message):
