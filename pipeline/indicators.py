@@ -277,10 +277,11 @@ def _unit(written: str | None, target_rules: TargetRules) -> tuple[float, str | 
     if not written or not any(ch.isalpha() or ch in "%‰％" for ch in written):
         return 1, None                       # `—`, `-`: no unit
     units = target_rules.units
+    factors = target_rules.unit_factors      # ‰ → %
     if written in units:
-        return 1, units[written]
+        return factors.get(written, 1), units[written]
     for scale in sorted(target_rules.scales, key=len, reverse=True):
         rest = written[len(scale):]
         if written.startswith(scale) and rest:
-            return target_rules.scales[scale], units.get(rest, rest)
+            return target_rules.scales[scale] * factors.get(rest, 1), units.get(rest, rest)
     return 1, written

@@ -57,9 +57,11 @@ _TOP_SPEC = {
     "exclusions": Field(list),
     "subject": Field(dict),
 }
-_UNIT_SPEC = {"surface": Field(str), "unit": Field(str, required=False), "not_before": Field(str, required=False, pattern=True)}
+_UNIT_SPEC = {"surface": Field(str), "unit": Field(str, required=False), "not_before": Field(str, required=False, pattern=True),
+              "factor": Field((int, float), required=False)}
 _COMPARATOR_SPEC = {"prefix": Field(dict), "prefix_at_clause_end": Field(dict, required=False), "suffix": Field(dict),
-                    "infix": Field(dict), "suffix_not_before": Field(dict, required=False)}
+                    "infix": Field(dict), "suffix_not_before": Field(dict, required=False), "apart": Field(dict)}
+_APART_SPEC = {"words": Field(dict), "gap": Field(str, pattern=True)}
 _PER_YEAR_SPEC = {"suffixes": Field(list, items=str), "cues": Field(str, pattern=True),
                   "attribute_cues": Field(str, pattern=True), "totals": Field(str, pattern=True)}
 _HISTORY_SPEC = {"opener": Field(str, pattern=True), "closer": Field(str, pattern=True),
@@ -177,11 +179,14 @@ class TargetRules:
     context: regex.Pattern          # masks | history openers | history closers
     quantities: AnchoredPattern     # a number with its measure word and comparators
     units: dict[str, str]           # measure word as written -> unit reported
+    unit_factors: dict[str, float]  # measure word as written -> factor into the unit reported (‰ → %), where not 1
     scales: dict[str, int]
     prefixes: dict[str, str]
     clause_end_prefixes: frozenset[str]   # a bound only where the quantity ends its clause
     suffixes: dict[str, str]
     infixes: dict[str, str]
+    apart: regex.Pattern            # a bound word before the verb that governs the quantity (至少建成1个): (?P<word>…)
+    apart_comparators: dict[str, str]
     per_year_cues: regex.Pattern    # 每年…: the whole clause is yearly
     per_year_attributes: regex.Pattern  # 年产…: only the next quantity is yearly
     per_year_totals: regex.Pattern  # 累计…: a total, which a cue of an earlier clause does not make yearly
@@ -215,6 +220,11 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
     if clause_end_prefixes:
         _check_comparator_map(clause_end_prefixes, path, "comparators.prefix_at_clause_end")
     suffix_guards = comparators.get("suffix_not_before", {})
+    apart = check_mapping(comparators["apart"], _APART_SPEC, path, "comparators.apart")
+    _check_comparator_map(apart["words"], path, "comparators.apart.words")
+    for u in units:
+        if "factor" in u and not u["factor"] > 0:
+            raise RuleError(path, lines["units"], f"units.{u['surface']}: factor must be positive")
     scales = top["scales"]
     for word, factor in scales.items():
         if not isinstance(factor, int) or factor <= 0:
@@ -275,11 +285,15 @@ def load_rules(rules_dir: Path = RULES_DIR) -> TargetRules:
         quantities=AnchoredPattern(quantity, anchor, _NUMERAL_CHARS_RUN, max(map(len, prefix_words), default=0),
                                    first_chars),
         units={u["surface"]: u.get("unit", u["surface"]) for u in units},
+        unit_factors={u["surface"]: u["factor"] for u in units if u.get("factor", 1) != 1},
         scales=dict(scales),
         prefixes={**comparators["prefix"], **clause_end_prefixes},
         clause_end_prefixes=frozenset(clause_end_prefixes),
         suffixes=dict(comparators["suffix"]),
         infixes=dict(comparators["infix"]),
+        apart=compile_pattern(f"(?P<word>{alternation(dict.fromkeys(apart['words']))})(?:{apart['gap']})",
+                              path, lines["comparators"], "comparators.apart"),
+        apart_comparators=dict(apart["words"]),
         per_year_cues=regex.compile(per_year["cues"]),
         per_year_attributes=regex.compile(per_year["attribute_cues"]),
         per_year_totals=regex.compile(per_year["totals"]),
@@ -565,6 +579,10 @@ def find_targets(text: str, rules: TargetRules, present_year: int | None = None)
             q = quantities[i] = _without_prefix(text, q, rules)
             ctx = _Context(text, q, rules)
         if not _excluded(ctx, rules.exclusions[q.chinese, q.unit, q.comparator], rules):
+            # 至少建成1个: a bound apart from its number refines a kept quantity, it keeps none
+            # (企业每年至少入户安检1次 commits the government to nothing)
+            if q.comparator == "eq" and (apart := rules.apart.search(ctx.left)):
+                q.comparator = rules.apart_comparators[apart.group("word")]
             kept.append((i, q, ctx))
     targets: list[Target] = []
     starts = [q.start for q in quantities]
@@ -678,7 +696,7 @@ def _quantity(m: regex.Match, groups: tuple[int, ...], rules: TargetRules, histo
         low = high = 2.0 ** _CN_DIGITS.get(doublings, 1) - 1
         unit = "倍"
     else:
-        factor = rules.scales.get(scale, 1)
+        factor = rules.scales.get(scale, 1) * rules.unit_factors.get(unit, 1)
         written = [lo, hi] if lo else [num]
         values = [parse_number(w) for w in written]
         if any(v is None for v in values):

@@ -663,3 +663,134 @@ def test_tokens_and_spans_drops_a_token_pattern_span_across_texts(tmp_path):
     texts = ["培育企业", "建设基地"]
     assert tokens_and_spans(matcher, texts) == [tokens_and_spans(matcher, [text])[0] for text in texts]
     assert (0, 3, "PAIR") in tokens_and_spans(matcher, ["企业x建设"])[0][1]   # token patterns still match
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a rate per 100,000 keeps its denominator as the unit (like 台/万人)
+        ("孕产妇死亡率控制在9/10万以下。", ("9/10万以下", 9, "le", "/10万")),
+        ("结核病报告发病率降至40/10万以下。", ("40/10万以下", 40, "le", "/10万")),
+        ("孕产妇死亡率控制在8/十万以下。", ("8/十万以下", 8, "le", "/10万")),
+        # racks of a data centre
+        ("全市数据中心标准机架规模达到12万标准机架。", ("12万标准机架", 120_000, "eq", "标准机架")),
+        ("在用算力中心规模达到3万机架。", ("3万机架", 30_000, "eq", "机架")),
+        # ‰ folds into % (as 千分之五 does)
+        ("婴儿死亡率控制在4.5‰。", ("4.5‰", 0.45, "eq", "%")),
+        ("5岁以下儿童死亡率控制在6.0‰以下。", ("6.0‰以下", 0.6, "le", "%")),
+        ("出生缺陷发生率不高于12‰。", ("不高于12‰", 1.2, "le", "%")),
+    ],
+)
+def test_find_targets_reads_rates_racks_and_permille(text, expected, rules):
+    assert [(q[0], q[1], q[3], q[4]) for q in quantities(text, rules)] == [expected]
+
+
+@pytest.mark.parametrize(("written", "expected"), [("‰", (0.1, "%")), ("%", (1, "%")), ("万标准机架", (10_000, "标准机架"))])
+def test_indicator_unit_folds_permille_as_the_prose_does(written, expected, rules):
+    from pipeline.indicators import _unit
+    assert _unit(written, rules) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # storage power/energy: two quantities of one subject, the slash is no per
+        ("新型储能装机规模达到100万千瓦/200万千瓦时。",
+         [("100万千瓦", 1_000_000, "千瓦", "新型储能装机规模"), ("200万千瓦时", 2_000_000, "千瓦时", "新型储能装机规模")]),
+        ("建成新型储能电站50MW/100MWh。", [("50MW", 50, "MW", "新型储能电站"), ("100MWh", 100, "MWh", "新型储能电站")]),
+        ("新增储能装机200万千瓦/400万千瓦时以上。",
+         [("200万千瓦", 2_000_000, "千瓦", "储能装机"), ("400万千瓦时以上", 4_000_000, "千瓦时", "储能装机")]),
+    ],
+)
+def test_find_targets_reads_a_power_and_energy_pair(text, expected, rules):
+    assert [(t.quantity_text, t.value_min, t.unit, t.subject) for t in found(text, rules)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a bound before the verb governing the quantity bounds it; quantity_text is the number
+        ("建成省级区域医疗中心6个，每个市（州）至少有1所三级甲等综合医院。", [("6个", "eq"), ("1所", "ge")]),
+        ("每个县（市、区）至少设立1个心理健康服务站。", [("1个", "ge")]),
+        ("推动每个乡镇至少建成1个共同配送站点。", [("1个", "ge")]),
+        ("每个乡镇（街道）每年至少组织综合应急演练2次。", [("2次", "ge")]),
+        # only the first number after it
+        ("至少建成2个中心和5个站点。", [("2个", "ge"), ("5个", "eq")]),
+        ("至少建成2个中心，培育5家企业。", [("2个", "ge"), ("5家", "eq")]),
+        # it keeps nothing an exclusion drops (a duty of a company: no commitment)
+        ("燃气经营企业对居民用户每年至少入户安检1次。", []),
+    ],
+)
+def test_find_targets_reads_a_bound_apart_from_its_number(text, expected, rules):
+    assert [(q[0], q[3]) for q in quantities(text, rules)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a fee set per person and a co-payment are settings
+        "家庭医生签约服务费按每人每年120元标准收取。",
+        "按每吨200元的标准收取处理费。",
+        "签约居民个人负担不超过20元。",
+        "患者个人自付部分不超过500元。",
+        # two conditions joined by 且/或 before 的 are scope, the first too
+        "对年用电量超过1亿千瓦时且绿电使用比例不低于60%的数据中心，优先配置新能源指标。",
+        "对营业收入超过1亿元或从业人员超过300人的企业，优先推荐申报。",
+        # a scope 能够 follows is still scope unless the state is a capability reached
+        "年产值超10亿元的企业能够享受政策。",
+    ],
+)
+def test_find_targets_excludes_fees_copayments_and_joined_conditions(text, rules):
+    assert quantities(text, rules) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a share of a co-payment brought to a level is an aim
+        ("住院费用个人自付比例降至30%以下。", [("30%以下", "住院费用个人自付比例")]),
+        ("新建和改扩建存栏肉牛100头以上或肉羊500只以上的标准化养殖场100个。", [("100个", "标准化养殖场")]),
+        # shares of several groups reaching a state (能够提供…) are aims, each of its group
+        ("95%以上的乡镇卫生院和85%以上的村卫生室能够提供中医药服务。",
+         [("95%以上", "乡镇卫生院"), ("85%以上", "村卫生室")]),
+        ("力争80%以上的乡镇卫生院、60%以上的村卫生室达到服务能力标准。",
+         [("80%以上", "乡镇卫生院"), ("60%以上", "村卫生室")]),
+        # a jurisdiction opening the subject is no part of it
+        ("到2028年，全州茶叶综合产值突破1000亿元。", [("突破1000亿元", "茶叶综合产值")]),
+        ("全旗新建高标准农田5万亩。", [("5万亩", "高标准农田")]),
+        ("全地区森林覆盖率达到45%。", [("45%", "森林覆盖率")]),
+        ("全盟牧区草原综合植被盖度达到45%。", [("45%", "牧区草原综合植被盖度")]),
+        # … but 全州县 is a county's name
+        ("全州县农村自来水普及率达到95%。", [("95%", "全州县农村自来水普及率")]),
+    ],
+)
+def test_find_targets_reads_shares_and_subjects_of_a_jurisdiction(text, expected, rules):
+    assert [(t.quantity_text, t.subject) for t in found(text, rules)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "per"),
+    [
+        # a 年 inside a share's name makes no yearly rate
+        ("协议电量占数据中心年用电量的比例不低于50%。", None),
+        ("可再生能源消费量占全市年能源消费总量的比重达到30%。", None),
+        ("数据中心年用电量达到50亿千瓦时。", "年"),
+    ],
+)
+def test_find_targets_reads_no_rate_from_a_share_of_a_yearly_volume(text, per, rules):
+    assert quantities(text, rules)[0][5] == per
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        # a 完成时限 inside the measure's annotation governs it, before the one-year default
+        ("4.建设县级物流配送中心3个。（牵头单位：市商务局；责任单位：市邮政管理局，完成时限：2028年6月底前）", [2028]),
+        ("4.建设县级物流配送中心3个（完成时间：2026年底前）。", [2026]),
+        ("4.建设县级物流配送中心3个。（责任单位：市商务局，完成时限：持续推进）", [2025]),
+        # its own deadline still wins
+        ("4.到2026年建设中心3个。（责任单位：市商务局，完成时限：2028年6月底前）", [2026]),
+    ],
+)
+def test_assign_years_reads_the_deadline_of_an_annotation(text, years, rules, date_rules):
+    assert years_of(text, rules, date_rules, plan_year=2025) == years
