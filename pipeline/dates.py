@@ -39,6 +39,7 @@ _PLAN_SPEC = {"ordinal": Field(int), "first_year": Field(int), "earliest_ordinal
 _ANCHOR_SPEC = {"pattern": Field(str), "reach": Field(int), "first_chars": Field(str)}
 _BLANKS = " \t"     # may stand between an anchor and the start of a match, beyond `reach`
 _PART = regex.compile(r"\{([a-z_]+)\}")
+_PARTS = ("plan", "year", "year_end", "span", "month", "day")    # what a mention is read from
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class DateRules:
     scanner: AnchoredPattern        # masks first, then one group p0, p1, … per pattern
     kinds: tuple[str, ...]          # kind of pattern i
     kind_groups: tuple[int, ...]    # group number of p<i>
+    part_groups: tuple[int, ...]    # group numbers of _PARTS (regex looks a name up at every call)
     identifier_before: regex.Pattern
     identifier_after: regex.Pattern
     year_min: int
@@ -72,6 +74,9 @@ def load_rules(rules_dir: Path = RULES_DIR) -> DateRules:
         kinds.append(entry["kind"])
     masks = "|".join(f"(?:{m})" for m in top["masks"])
     scanner = compile_pattern(f"(?P<mask>{masks})|" + "|".join(alternatives), path, node.line, "patterns")
+    missing = [name for name in _PARTS if name not in scanner.groupindex]
+    if missing:
+        raise RuleError(path, node.line, f"patterns capture no {', '.join(missing)} (every date is read from them)")
     anchor = check_mapping(top["anchor"], _ANCHOR_SPEC, path, "anchor")
     try:
         anchor_pattern = re.compile(anchor["pattern"])
@@ -85,6 +90,7 @@ def load_rules(rules_dir: Path = RULES_DIR) -> DateRules:
         scanner=AnchoredPattern(scanner, anchor_pattern, _BLANKS, anchor["reach"], anchor["first_chars"]),
         kinds=tuple(kinds),
         kind_groups=tuple(scanner.groupindex[f"p{i}"] for i in range(len(kinds))),
+        part_groups=tuple(scanner.groupindex[name] for name in _PARTS),
         identifier_before=compile_pattern(top["identifier_before"], path, key_lines["identifier_before"], "identifier_before"),
         identifier_after=compile_pattern(top["identifier_after"], path, key_lines["identifier_after"], "identifier_after"),
         year_min=years["min"],
@@ -140,26 +146,27 @@ def _mention(kind: str, m: regex.Match, rules: DateRules) -> DateMention | None:
     mention = DateMention(kind=kind, text=m.group(), char_start=m.start(), char_end=m.end())
     if kind == "recurring":
         return mention
-    if m.group("plan"):
-        ordinal = parse_number(m.group("plan"))
+    plan, year, year_end, span, month, day = m.group(*rules.part_groups)
+    if plan:
+        ordinal = parse_number(plan)
         if ordinal is None or ordinal < rules.plan_earliest:
             return None
         mention.year = rules.plan_first_year + 5 * (int(ordinal) - rules.plan_ordinal)
         mention.year_end = mention.year + 4
         return mention
-    mention.year = _year(m.group("year"))
+    mention.year = _year(year)
     if not rules.year_min <= mention.year <= rules.year_max:
         return None
-    if m.group("year_end"):
-        mention.year_end = _year(m.group("year_end"))
+    if year_end:
+        mention.year_end = _year(year_end)
         if not mention.year < mention.year_end <= rules.year_max:
             return None          # 2015-2012 is no period: an identifier or a typo
-    elif m.group("span"):
-        mention.year_end = mention.year + int(parse_number(m.group("span")) or 1) - 1
-    if m.group("month"):
-        mention.month = int(parse_number(m.group("month")) or 0)
-        if m.group("day"):
-            mention.day = int(parse_number(m.group("day")) or 0)
+    elif span:
+        mention.year_end = mention.year + int(parse_number(span) or 1) - 1
+    if month:
+        mention.month = int(parse_number(month) or 0)
+        if day:
+            mention.day = int(parse_number(day) or 0)
         if not 1 <= mention.month <= 12 or (mention.day is not None and not 1 <= mention.day <= 31):
             return None
     return mention
