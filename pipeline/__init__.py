@@ -1,3 +1,3 @@
 """Chinese policy plans into tables: measures, targets, dates and responsible agencies."""
 
-PIPELINE_VERSION = "0.6.0"
+PIPELINE_VERSION = "0.7.0"
