@@ -33,7 +33,7 @@ EXTRA_SPANS = [
     ("SUBJECT_STOP", "辐射带动"),   # holds 带动, a VERB and SUBJECT_STOP of its own
     ("ACTIVITY", "临床试验"),       # one token
     ("ACTIVITY", "转移转化"),
-    ("VERB", "择优推荐"),
+    ("VERB", "择优授牌"),
     ("METRIC", "经费支出"),         # one token
 ]
 
@@ -413,6 +413,13 @@ def test_find_targets_keeps_only_the_aim_of_a_clause(text, expected, rules):
         # a list before the verb is who acts
         ("北京、天津、河北分别新建加氢站12座、11座、15座。",
          [("12座", "加氢站"), ("11座", "加氢站"), ("15座", "加氢站")]),
+        # a distributive 各 before the count is no part of what is counted
+        ("建设省级危重孕产妇救治中心和危重新生儿救治中心各1个。", [("1个", "省级危重孕产妇救治中心和危重新生儿救治中心")]),
+        ("每个县培育示范村各3个。", [("3个", "示范村")]),
+        # verbs of putting forward, opening and training in a direction govern what follows them
+        ("推荐省级县域商业示范乡镇5个。", [("5个", "省级县域商业示范乡镇")]),
+        ("引导连锁商贸企业在乡镇开设直营店不少于150家。", [("不少于150家", "直营店")]),
+        ("为基层定向培养医学生1000名。", [("1000名", "医学生")]),
     ],
 )
 def test_find_targets_reads_subjects(text, expected, rules):
@@ -453,7 +460,7 @@ def test_find_targets_gives_each_quantity_of_a_respectively_list_its_item(text, 
         ("推动5款产品的临床试验。", [("5款", "临床试验")], [("5款", "产品")]),
         ("推动5项成果的转移转化。", [("5项", "转移转化")], [("5项", "成果")]),
         # a VERB governs the phrase before a clause-final quantity, and makes it a commitment
-        ("每年择优推荐青年人才100名。", [], [("100名", "青年人才")]),
+        ("每年择优授牌青年人才工作室100家。", [], [("100家", "青年人才工作室")]),
         # a phrase ending in a METRIC is governed only by a verb that opens it
         ("推动企业增加研发经费支出达到500亿元。", [("500亿元", "经费支出")], [("500亿元", "企业增加研发经费支出")]),
     ],
