@@ -20,14 +20,11 @@ import regex
 class AnchoredPattern:
     """`pattern.search(text, pos)`: the same leftmost match, trying only the positions
     where a match can start: from `reach` characters before the run of `run_chars`
-    ending at an anchor, up to the anchor, where the text holds one of `first_chars`
-    (None: any character)."""
+    ending at an anchor, up to the anchor, where the text holds one of `first_chars`."""
 
-    def __init__(self, pattern: regex.Pattern, anchor: re.Pattern, run_chars: str, reach: int,
-                 first_chars: str | None = None):
+    def __init__(self, pattern: regex.Pattern, anchor: re.Pattern, run_chars: str, reach: int, first_chars: str):
         self.pattern, self.anchor, self.reach = pattern, anchor, reach
-        self.run_chars = frozenset(run_chars)
-        self.first_chars = frozenset(first_chars) if first_chars is not None else None
+        self.run_chars, self.first_chars = frozenset(run_chars), frozenset(first_chars)
 
     def search(self, text: str, pos: int = 0) -> regex.Match | None:
         match, run_chars, first_chars = self.pattern.match, self.run_chars, self.first_chars
@@ -37,7 +34,7 @@ class AnchoredPattern:
             while start > tried and text[start - 1] in run_chars:
                 start -= 1
             for position in range(max(tried, start - self.reach), at + 1):
-                if first_chars is None or text[position] in first_chars:
+                if text[position] in first_chars:
                     m = match(text, position)
                     if m:
                         return m

@@ -410,8 +410,8 @@ _DEFAULT_FLAGS = regex.compile("").flags
 
 def _merge_single_patterns(exclusions: list[Exclusion]) -> list[Exclusion]:
     """Exclusions that test one pattern and nothing else, merged per field into one
-    alternation: a quantity then runs one search where it ran several. A pattern with
-    groups or global flags stays apart, as an alternation could change what it matches."""
+    alternation: a quantity then runs one search where it ran several. A pattern that is
+    not _joinable stays apart."""
     kept, by_field = [], {}
     for ex in exclusions:
         field = _single_pattern_field(ex)
@@ -433,8 +433,13 @@ def _single_pattern_field(ex: Exclusion) -> str | None:
     others = (ex.numeral, ex.units, ex.comparators, ex.no_commitment_in, ex.unless_left, ex.unless_right)
     if len(fields) != 1 or ex.unless_commitment or any(other is not None for other in others):
         return None
-    pattern = getattr(ex, fields[0])
-    return fields[0] if pattern.groups == 0 and pattern.flags == _DEFAULT_FLAGS else None
+    return fields[0] if _joinable(getattr(ex, fields[0])) else None
+
+
+def _joinable(pattern: regex.Pattern) -> bool:
+    """Whether a pattern matches the same inside an alternation: one with groups or global
+    flags could match otherwise."""
+    return pattern.groups == 0 and pattern.flags == _DEFAULT_FLAGS
 
 
 def _exclusions_by_kind(exclusions: list[Exclusion],
@@ -454,9 +459,7 @@ def _grouped(exclusions: list[Exclusion], compiled: dict[str, regex.Pattern]) ->
     by_scope: dict[str | None, list[Exclusion]] = {}
     for ex in exclusions:
         scope, first, must_match = ex.tests[0] if ex.tests else (None, None, False)
-        # a pattern with groups or global flags could match otherwise inside an alternation
-        joinable = must_match and first.groups == 0 and first.flags == _DEFAULT_FLAGS
-        by_scope.setdefault(scope if joinable else None, []).append(ex)
+        by_scope.setdefault(scope if must_match and _joinable(first) else None, []).append(ex)
     groups = []
     for scope, members in by_scope.items():
         if scope is None or len(members) == 1:
